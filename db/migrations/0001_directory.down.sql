@@ -1,0 +1,2 @@
+DROP TABLE advisers;
+DROP TABLE organisations;

@@ -1,0 +1,3 @@
+DROP TABLE actions;
+DROP TABLE goals;
+DROP TABLE profiles;

@@ -1,0 +1,49 @@
+#ifndef CAREERS_SERVER_API_CALL_H_
+#define CAREERS_SERVER_API_CALL_H_
+
+#include <grpcpp/server_context.h>
+
+#include "absl/strings/string_view.h"
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "server/auth/access_policy.h"
+#include "server/auth/authenticator.h"
+#include "server/domain/request_context.h"
+
+namespace careers::api {
+
+struct DeadlinePolicy {
+  absl::Duration default_deadline = absl::Seconds(5);  // calls without one
+  absl::Duration max_deadline = absl::Seconds(30);     // cap on any call
+};
+
+// The deadline a call gets: its own, else the default, never beyond the
+// maximum from now.
+absl::Time EffectiveDeadline(absl::Time client_deadline, absl::Time now,
+                             const DeadlinePolicy& policy);
+
+// What every handler does around its one domain call: authenticate the
+// caller, fix the deadline, ask the access policy, run, and convert the
+// result to a gRPC status. Thread-safe; its collaborators must outlive it.
+class CallRunner {
+ public:
+  CallRunner(const auth::Authenticator& authenticator,
+             const auth::AccessPolicy& policy, DeadlinePolicy deadlines);
+
+  // `method` is "careers.v1.ProfileService/GetProfile"; `resource` the name
+  // the call acts on (the parent for creates and lists).
+  grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
+                   absl::string_view resource,
+                   absl::FunctionRef<absl::Status(const RequestContext&)> body) const;
+
+ private:
+  const auth::Authenticator& authenticator_;
+  const auth::AccessPolicy& policy_;
+  const DeadlinePolicy deadlines_;
+};
+
+}  // namespace careers::api
+
+#endif  // CAREERS_SERVER_API_CALL_H_

@@ -1,0 +1,36 @@
+#ifndef CAREERS_SERVER_AUTH_AUTHENTICATOR_H_
+#define CAREERS_SERVER_AUTH_AUTHENTICATOR_H_
+
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "server/auth/principal.h"
+
+namespace careers::auth {
+
+// Turns a call's credentials into a Principal, or UNAUTHENTICATED.
+// Implementations are thread-safe.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // `authorization` is the call's `authorization` metadata ("" if absent).
+  virtual absl::StatusOr<Principal> Authenticate(
+      absl::string_view authorization) const = 0;
+};
+
+// Until token verification lands (issue 3), every caller is the local
+// operator with the admin role. The server says so in its startup log.
+class LocalOperatorAuthenticator final : public Authenticator {
+ public:
+  absl::StatusOr<Principal> Authenticate(
+      absl::string_view /*authorization*/) const override {
+    Principal p;
+    p.subject = "local-operator";
+    p.role = Role::kAdmin;
+    return p;
+  }
+};
+
+}  // namespace careers::auth
+
+#endif  // CAREERS_SERVER_AUTH_AUTHENTICATOR_H_

@@ -1,0 +1,41 @@
+#ifndef CAREERS_SERVER_CONFIG_H_
+#define CAREERS_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "absl/time/time.h"
+
+namespace careers {
+
+// Everything careers-server can be told, from flags or environment.
+struct Config {
+  std::string listen = "127.0.0.1:50051";
+  std::string db_url;
+  // Requests served at once: the database pool has this many connections
+  // and gRPC this many worker threads (plus a few for health checks and
+  // pollers). Sized for 2 cores by default.
+  int concurrency = 8;
+  absl::Duration default_deadline = absl::Seconds(5);
+  absl::Duration max_deadline = absl::Seconds(30);
+  absl::Duration shutdown_timeout = absl::Seconds(15);
+  int max_message_bytes = 4 << 20;
+  std::string page_token_key;  // from CAREERS_PAGE_TOKEN_KEY or a file
+  std::string log_level = "info";
+
+  // One-off commands instead of serving.
+  bool migrate = false;
+  bool load_demo_data = false;
+  std::optional<int64_t> rollback_to;
+};
+
+// Parses flags (and their environment variables). Returns the config, or
+// the exit code to stop with (0 after --help, 2 for bad usage) having
+// printed why.
+std::variant<Config, int> ParseConfig(int argc, char** argv);
+
+}  // namespace careers
+
+#endif  // CAREERS_SERVER_CONFIG_H_

@@ -1,0 +1,87 @@
+#include "server/demo_data.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "careers/internal/v1/demo_data.pb.h"
+#include "db/embedded_files.h"
+#include "google/protobuf/util/json_util.h"
+#include "server/common/status_macros.h"
+#include "server/store/migrator.h"
+#include "server/common/logging.h"
+
+namespace careers {
+namespace {
+
+absl::string_view DemoFile(absl::string_view name) {
+  for (const db::EmbeddedFile& f : db::DemoFiles()) {
+    if (f.name == name) return f.content;
+  }
+  return {};
+}
+
+}  // namespace
+
+absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
+  CAREERS_RETURN_IF_ERROR(
+      store::RunSqlScript(db, "demo directory.sql", DemoFile("directory.sql")));
+
+  internal::v1::DemoData demo;
+  const auto parsed = google::protobuf::util::JsonStringToMessage(
+      std::string(DemoFile("profiles.json")), &demo);
+  if (!parsed.ok()) {
+    return absl::InternalError(absl::StrCat("db/demo/profiles.json: ", parsed.ToString()));
+  }
+
+  RequestContext ctx;
+  ctx.deadline = absl::InfiniteFuture();
+  ctx.principal.subject = "demo-data-loader";
+  ctx.principal.role = auth::Role::kAdmin;
+  int created = 0;
+  for (const internal::v1::DemoProfile& person : demo.profiles()) {
+    const std::string name = absl::StrCat("profiles/", person.id());
+    v1::GetProfileRequest get;
+    get.set_name(name);
+    const absl::StatusOr<v1::Profile> existing = profiles.GetProfile(ctx, get);
+    if (existing.ok()) continue;
+    if (!absl::IsNotFound(existing.status())) return existing.status();
+
+    v1::CreateProfileRequest create;
+    *create.mutable_profile() = person.profile();
+    create.set_profile_id(person.id());
+    create.set_request_id(absl::StrCat("load-", person.id()));
+    CAREERS_RETURN_IF_ERROR(profiles.CreateProfile(ctx, create).status());
+
+    auto create_action = [&](v1::Action action, const std::string& goal,
+                             const std::string& request_id) -> absl::Status {
+      v1::CreateActionRequest req;
+      req.set_parent(name);
+      if (!goal.empty()) action.set_goal(goal);
+      *req.mutable_action() = std::move(action);
+      req.set_request_id(request_id);
+      return profiles.CreateAction(ctx, req).status();
+    };
+    for (int g = 0; g < person.goals_size(); ++g) {
+      v1::CreateGoalRequest req;
+      req.set_parent(name);
+      *req.mutable_goal() = person.goals(g).goal();
+      req.set_request_id(absl::StrCat("load-", person.id(), "-goal-", g));
+      CAREERS_ASSIGN_OR_RETURN(v1::Goal goal, profiles.CreateGoal(ctx, req));
+      for (int a = 0; a < person.goals(g).actions_size(); ++a) {
+        CAREERS_RETURN_IF_ERROR(
+            create_action(person.goals(g).actions(a), goal.name(),
+                          absl::StrCat("load-", person.id(), "-goal-", g, "-action-", a)));
+      }
+    }
+    for (int a = 0; a < person.actions_size(); ++a) {
+      CAREERS_RETURN_IF_ERROR(create_action(person.actions(a), "",
+                                            absl::StrCat("load-", person.id(), "-action-", a)));
+    }
+    ++created;
+  }
+  spdlog::info("demo data: {} people added, {} already there", created,
+               demo.profiles_size() - created);
+  return absl::OkStatus();
+}
+
+}  // namespace careers

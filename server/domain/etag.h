@@ -1,0 +1,20 @@
+#ifndef CAREERS_SERVER_DOMAIN_ETAG_H_
+#define CAREERS_SERVER_DOMAIN_ETAG_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/time/time.h"
+
+namespace careers {
+
+// The etag of one version of a resource (AIP-154): opaque to clients, the
+// same on every replica, different for every version, and different for a
+// resource re-created under the same id.
+std::string MakeEtag(absl::string_view id, absl::Time create_time,
+                     uint64_t version);
+
+}  // namespace careers
+
+#endif  // CAREERS_SERVER_DOMAIN_ETAG_H_

@@ -1,0 +1,187 @@
+#include "server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "db/embedded_files.h"
+#include "server/api/call.h"
+#include "server/api/profile_handler.h"
+#include "server/api/rpc_interceptor.h"
+#include "server/auth/access_policy.h"
+#include "server/auth/authenticator.h"
+#include "server/common/clock.h"
+#include "server/common/ids.h"
+#include "server/demo_data.h"
+#include "server/domain/paging.h"
+#include "server/domain/profiles.h"
+#include "server/maintenance.h"
+#include "server/store/database.h"
+#include "server/store/db_url.h"
+#include "server/store/migrator.h"
+#include "server/store/profile_store.h"
+#include "server/store/request_log.h"
+#include "server/common/logging.h"
+
+namespace careers {
+namespace {
+
+constexpr absl::Duration kHealthInterval = absl::Seconds(1);
+constexpr absl::Duration kHealthTimeout = absl::Seconds(2);
+constexpr absl::Duration kPurgeInterval = absl::Minutes(10);
+// gRPC threads beyond `concurrency`: pollers, health checks and reflection
+// must not wait behind calls that hold database connections.
+constexpr int kExtraThreads = 4;
+
+int Fail(const absl::Status& status, absl::string_view doing) {
+  spdlog::critical("{}: {}", doing, status.ToString());
+  return 1;
+}
+
+}  // namespace
+
+int RunServer(const Config& config) {
+  api::InstallProtobufLogHandler();
+
+  absl::StatusOr<store::DbTarget> target = store::ParseDbUrl(config.db_url);
+  if (!target.ok()) return Fail(target.status(), "--db-url");
+  store::DatabaseOptions db_options;
+  db_options.target = *target;
+  db_options.pool_size = config.concurrency;
+  db_options.io_timeout = config.max_deadline + absl::Seconds(30);
+  absl::StatusOr<std::unique_ptr<store::Database>> db = store::Database::Open(db_options);
+  if (!db.ok()) return Fail(db.status(), "opening the database");
+
+  absl::StatusOr<std::vector<store::Migration>> migrations =
+      store::LoadMigrations(db::MigrationFiles());
+  if (!migrations.ok()) return Fail(migrations.status(), "reading migrations");
+  store::Migrator migrator(**db, *migrations);
+
+  SystemClock clock;
+  const bool serving = !config.migrate && !config.load_demo_data && !config.rollback_to;
+  std::string page_token_key = config.page_token_key;
+  if (page_token_key.empty()) {
+    page_token_key = RandomBytes(32);
+    if (serving) {
+      spdlog::warn(
+          "no page token key configured: page tokens will not survive a restart "
+          "or work across replicas (set CAREERS_PAGE_TOKEN_KEY)");
+    }
+  }
+  PageTokenCodec page_tokens(page_token_key, absl::Hours(24));
+  store::ProfileStore profile_store(**db);
+  store::DirectoryStore directory_store(**db);
+  domain::Profiles profiles(profile_store, directory_store, clock, page_tokens);
+
+  // One-off commands.
+  if (config.rollback_to) {
+    absl::StatusOr<int> reverted = migrator.DownTo(*config.rollback_to);
+    if (!reverted.ok()) return Fail(reverted.status(), "rolling back");
+    spdlog::info("rolled back {} migration(s) to version {}", *reverted, *config.rollback_to);
+    return 0;
+  }
+  if (config.migrate || config.load_demo_data) {
+    if (config.migrate) {
+      absl::StatusOr<int> applied = migrator.Up();
+      if (!applied.ok()) return Fail(applied.status(), "migrating");
+      spdlog::info("schema is current ({} migration(s) applied now)", *applied);
+    }
+    if (config.load_demo_data) {
+      if (absl::Status s = migrator.Verify(); !s.ok()) return Fail(s, "checking the schema");
+      if (absl::Status s = LoadDemoData(**db, profiles); !s.ok()) {
+        return Fail(s, "loading demo data");
+      }
+    }
+    return 0;
+  }
+
+  if (absl::Status s = migrator.Verify(); !s.ok()) {
+    return Fail(s, "refusing to serve: the database schema is not the one this server expects");
+  }
+
+  auth::LocalOperatorAuthenticator authenticator;
+  auth::AllowAllPolicy policy;
+  spdlog::warn(
+      "authentication is not enabled yet: every caller acts as the local "
+      "operator (admin). Serve on loopback only.");
+  api::CallRunner calls(authenticator, policy,
+                        api::DeadlinePolicy{config.default_deadline, config.max_deadline});
+  api::ProfileHandler profile_handler(calls, profiles);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&profile_handler);
+  builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+  builder.SetMaxSendMessageSize(config.max_message_bytes);
+  grpc::ResourceQuota quota("careers-server");
+  quota.SetMaxThreads(config.concurrency + kExtraThreads);
+  builder.SetResourceQuota(quota);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<api::RpcInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return Fail(absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen)),
+                "starting");
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+
+  // Health follows the database: SERVING only while it answers.
+  store::Database& database = **db;
+  MaintenanceLoop maintenance;
+  maintenance.Add("health", kHealthInterval, [&database, health, last_ok = true]() mutable {
+    const absl::Status ping = database.Ping(kHealthTimeout);
+    if (ping.ok() != last_ok) {
+      if (ping.ok()) {
+        spdlog::info("health: database answers again: SERVING");
+      } else {
+        spdlog::error("health: database does not answer ({}): NOT_SERVING", ping.ToString());
+      }
+      last_ok = ping.ok();
+    }
+    health->SetServingStatus(ping.ok());
+  });
+  maintenance.Add("purge request ids", kPurgeInterval, [&database] {
+    absl::StatusOr<int> purged = store::PurgeExpiredRequestIds(database, absl::Now(), 10000);
+    if (purged.ok() && *purged > 0) spdlog::info("purged {} expired request id(s)", *purged);
+  });
+  maintenance.Start();
+
+  const std::string listening = config.listen.substr(0, config.listen.rfind(':'));
+  spdlog::info("serving on {}:{} ({} concurrent calls, database {})", listening, port,
+               config.concurrency, target->Redacted());
+  std::printf("careers-server listening on %s:%d\n", listening.c_str(), port);
+  std::fflush(stdout);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+
+  spdlog::info("received {}: NOT_SERVING, draining in-flight calls (up to {})",
+               signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
+               absl::FormatDuration(config.shutdown_timeout));
+  health->Shutdown();  // NOT_SERVING for every service from now on
+  maintenance.Stop();
+  server->Shutdown(absl::ToChronoTime(absl::Now() + config.shutdown_timeout));
+  server->Wait();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace careers

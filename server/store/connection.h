@@ -1,0 +1,117 @@
+#ifndef CAREERS_SERVER_STORE_CONNECTION_H_
+#define CAREERS_SERVER_STORE_CONNECTION_H_
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+// One database connection and the helpers to use it. Everything here may
+// throw sql::SQLException; only code inside server/store sees these types,
+// and Database turns the exceptions into statuses.
+namespace careers::store {
+
+enum class ServerFlavor { kMariaDb, kMySql };
+
+// The statement time limit to set for `remaining` time: the largest value of
+// a geometric grid (1 ms × 1.1^k) not above it, so a connection serving
+// calls with similar deadlines keeps its limit and rarely needs a SET.
+// At least 90% of `remaining`; zero for infinite (no limit).
+absl::Duration QuantizeStatementTimeout(absl::Duration remaining);
+
+// A prepared statement with parameters bound in order. Cheap; made by
+// Connection::Prepare for one execution.
+class Statement {
+ public:
+  explicit Statement(sql::PreparedStatement* statement);
+
+  Statement& Bind(absl::string_view value);
+  Statement& Bind(const std::string& value) { return Bind(absl::string_view(value)); }
+  Statement& Bind(const char* value) { return Bind(absl::string_view(value)); }
+  Statement& Bind(int64_t value);
+  Statement& Bind(int value) { return Bind(static_cast<int64_t>(value)); }
+  Statement& Bind(uint64_t value);
+  Statement& Bind(bool value);
+  Statement& Bind(absl::Time value);      // DATETIME(6), UTC
+  Statement& Bind(absl::CivilDay value);  // DATE
+  Statement& BindNull();
+  // NULL for nullopt or, with the overload for strings, an empty string.
+  Statement& BindOrNull(const std::optional<absl::CivilDay>& value);
+  Statement& BindOrNull(absl::string_view value);
+
+  std::unique_ptr<sql::ResultSet> Query();
+  // Rows affected.
+  uint64_t Execute();
+
+ private:
+  sql::PreparedStatement* statement_;
+  unsigned next_ = 1;
+};
+
+// Column readers by 1-based index.
+std::string GetString(sql::ResultSet& rs, int column);
+absl::Time GetTime(sql::ResultSet& rs, int column);
+std::optional<absl::CivilDay> GetDay(sql::ResultSet& rs, int column);
+uint64_t GetUint64(sql::ResultSet& rs, int column);
+
+std::string FormatDateTime(absl::Time t);
+std::string FormatDate(absl::CivilDay d);
+
+// A live connection with a cache of prepared statements. Not thread-safe:
+// one user at a time, as handed out by ConnectionPool.
+class Connection {
+ public:
+  Connection(std::unique_ptr<sql::Connection> connection, ServerFlavor flavor);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // A cached server-side prepared statement for `sql` (one round trip the
+  // first time on this connection, none after). A ResultSet from it must be
+  // gone before the same SQL is prepared again.
+  Statement Prepare(const std::string& sql);
+  // Runs a statement without results through the text protocol.
+  void Execute(const std::string& sql);
+  // Runs a query through the text protocol.
+  std::unique_ptr<sql::ResultSet> Query(const std::string& sql);
+
+  // Limits every following statement to about `remaining` (see
+  // QuantizeStatementTimeout); sends a SET only when the limit changes.
+  void SetStatementTimeout(absl::Duration remaining);
+
+  // True if the server answers.
+  bool Ping();
+
+  ServerFlavor flavor() const { return flavor_; }
+  absl::Time last_used() const { return last_used_; }
+  void set_last_used(absl::Time t) { last_used_ = t; }
+  bool broken() const { return broken_; }
+  void MarkBroken() { broken_ = true; }
+  // Statements sent since the counter was last reset.
+  int statements_sent() const { return statements_sent_; }
+  void ResetStatementsSent() { statements_sent_ = 0; }
+
+ private:
+  std::unique_ptr<sql::Connection> connection_;
+  std::unique_ptr<sql::Statement> plain_;
+  absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>> prepared_;
+  ServerFlavor flavor_;
+  absl::Duration statement_timeout_ = absl::ZeroDuration();
+  absl::Time last_used_ = absl::InfinitePast();
+  bool broken_ = false;
+  int statements_sent_ = 0;
+};
+
+}  // namespace careers::store
+
+#endif  // CAREERS_SERVER_STORE_CONNECTION_H_

@@ -1,0 +1,107 @@
+#include "server/store/connection_pool.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace careers::store {
+
+PooledConnection& PooledConnection::operator=(PooledConnection&& other) {
+  if (this != &other) {
+    Release();
+    pool_ = other.pool_;
+    connection_ = std::move(other.connection_);
+    other.pool_ = nullptr;
+  }
+  return *this;
+}
+
+PooledConnection::~PooledConnection() { Release(); }
+
+void PooledConnection::Release() {
+  if (pool_ != nullptr && connection_ != nullptr) {
+    pool_->Return(std::move(connection_));
+  }
+  pool_ = nullptr;
+}
+
+ConnectionPool::ConnectionPool(Factory factory, int max_size,
+                               absl::Duration validate_after)
+    : factory_(std::move(factory)),
+      max_size_(max_size),
+      validate_after_(validate_after) {}
+
+absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
+  while (true) {
+    std::unique_ptr<Connection> candidate;
+    bool open_new = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++waiting_;
+      const auto chrono_deadline = absl::ToChronoTime(deadline);
+      while (idle_.empty() && open_ >= max_size_) {
+        if (deadline == absl::InfiniteFuture()) {
+          available_.wait(lock);
+        } else if (available_.wait_until(lock, chrono_deadline) ==
+                       std::cv_status::timeout &&
+                   idle_.empty() && open_ >= max_size_) {
+          --waiting_;
+          return absl::UnavailableError(absl::StrCat(
+              "all ", max_size_,
+              " database connections stayed busy until the deadline"));
+        }
+      }
+      --waiting_;
+      if (!idle_.empty()) {
+        candidate = std::move(idle_.back());
+        idle_.pop_back();
+      } else {
+        ++open_;  // reserve the slot; the connect happens unlocked
+        open_new = true;
+      }
+    }
+
+    if (open_new) {
+      absl::StatusOr<std::unique_ptr<Connection>> opened = factory_();
+      if (!opened.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        --open_;
+        available_.notify_one();
+        return opened.status();
+      }
+      candidate = *std::move(opened);
+    } else if (absl::Now() - candidate->last_used() > validate_after_ &&
+               !candidate->Ping()) {
+      // Dead while idle (server restart, wait_timeout): drop it, try again.
+      candidate.reset();
+      std::lock_guard<std::mutex> lock(mu_);
+      --open_;
+      continue;
+    }
+    candidate->ResetStatementsSent();
+    return PooledConnection(this, std::move(candidate));
+  }
+}
+
+void ConnectionPool::Return(std::unique_ptr<Connection> c) {
+  const bool keep = !c->broken();
+  if (keep) c->set_last_used(absl::Now());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (keep) {
+      idle_.push_back(std::move(c));
+    } else {
+      --open_;
+    }
+  }
+  if (!keep) c.reset();  // close outside the lock
+  available_.notify_one();
+}
+
+ConnectionPool::Stats ConnectionPool::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Stats{open_, static_cast<int>(idle_.size()), waiting_};
+}
+
+}  // namespace careers::store

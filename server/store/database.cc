@@ -1,0 +1,226 @@
+#include "server/store/database.h"
+
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <mysql_driver.h>
+
+#include <algorithm>
+#include <mutex>
+#include <random>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/store/sql_error.h"
+#include "server/common/logging.h"
+
+namespace careers::store {
+namespace {
+
+// get_driver_instance() is not thread-safe: call it once.
+sql::mysql::MySQL_Driver* Driver() {
+  static sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+  return driver;
+}
+
+int WholeSeconds(absl::Duration d) {
+  return static_cast<int>(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)))));
+}
+
+// Error numbers whose message is about our SQL, not about data: safe and
+// useful to log in full.
+bool IsProgrammingError(int code) {
+  return code == 1054 /* unknown column */ || code == 1064 /* syntax */ ||
+         code == 1146 /* no such table */ || code == 1210 /* bad arguments */ ||
+         code == 0 /* Connector/C++ misuse */;
+}
+
+void LogSqlError(absl::string_view what, const sql::SQLException& e,
+                 absl::string_view outcome) {
+  if (IsProgrammingError(e.getErrorCode())) {
+    spdlog::error("database: {}: error {} ({}) {}: {}", what, e.getErrorCode(),
+                  e.getSQLStateCStr(), outcome, e.what());
+  } else {
+    spdlog::warn("database: {}: error {} ({}) {}", what, e.getErrorCode(),
+                 e.getSQLStateCStr(), outcome);
+  }
+}
+
+absl::Duration Backoff(int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  const int64_t base_ms = int64_t{5} << attempt;  // 5, 10, 20 ms
+  std::uniform_int_distribution<int64_t> jitter(base_ms, 2 * base_ms);
+  return absl::Milliseconds(jitter(rng));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
+    const DbTarget& target, absl::Duration connect_timeout,
+    absl::Duration io_timeout, ServerFlavor flavor) {
+  sql::ConnectOptionsMap options;
+  if (target.socket.empty()) {
+    options["hostName"] = sql::SQLString(absl::StrCat("tcp://", target.host, ":", target.port));
+  } else {
+    options["hostName"] = sql::SQLString(absl::StrCat("unix://", target.socket));
+  }
+  options["userName"] = sql::SQLString(target.user);
+  options["password"] = sql::SQLString(target.password);
+  options["schema"] = sql::SQLString(target.database);
+  options["OPT_CONNECT_TIMEOUT"] = WholeSeconds(connect_timeout);
+  options["OPT_READ_TIMEOUT"] = WholeSeconds(io_timeout);
+  options["OPT_WRITE_TIMEOUT"] = WholeSeconds(io_timeout);
+  options["OPT_RECONNECT"] = false;
+  options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  try {
+    std::unique_ptr<sql::Connection> raw(Driver()->connect(options));
+    auto connection = std::make_unique<Connection>(std::move(raw), flavor);
+    connection->Execute(
+        "SET SESSION time_zone = '+00:00', sql_mode = "
+        "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+        "NO_ENGINE_SUBSTITUTION'");
+    connection->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    return connection;
+  } catch (const sql::SQLException& e) {
+    spdlog::warn("database: cannot connect to {}: error {} ({})", target.Redacted(),
+                 e.getErrorCode(), e.getSQLStateCStr());
+    return absl::UnavailableError(absl::StrCat(
+        "cannot connect to the database at ", target.Redacted(), " (error ",
+        e.getErrorCode(), ")"));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(DatabaseOptions options) {
+  // Probe the server once: which flavour, and whether it is there at all.
+  auto probe = OpenConnection(options.target, options.connect_timeout,
+                              options.io_timeout, ServerFlavor::kMariaDb);
+  if (!probe.ok()) return probe.status();
+  ServerFlavor flavor = ServerFlavor::kMySql;
+  try {
+    auto rs = (*probe)->Query("SELECT VERSION()");
+    if (rs->next() && absl::StrContains(absl::AsciiStrToLower(GetString(*rs, 1)), "mariadb")) {
+      flavor = ServerFlavor::kMariaDb;
+    }
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e);
+  }
+  return std::unique_ptr<Database>(new Database(std::move(options), flavor));
+}
+
+Database::Database(DatabaseOptions options, ServerFlavor flavor)
+    : options_(std::move(options)), flavor_(flavor) {
+  pool_ = std::make_unique<ConnectionPool>(
+      [this] {
+        return OpenConnection(options_.target, options_.connect_timeout,
+                              options_.io_timeout, flavor_);
+      },
+      options_.pool_size, options_.validate_after);
+}
+
+Database::~Database() = default;
+
+absl::Status Database::Transact(absl::string_view what, absl::Time deadline,
+                                absl::FunctionRef<absl::Status(Connection&)> fn) {
+  return Run(Mode::kTransaction, what, deadline, fn);
+}
+
+absl::Status Database::Read(absl::string_view what, absl::Time deadline,
+                            absl::FunctionRef<absl::Status(Connection&)> fn) {
+  return Run(Mode::kAutocommit, what, deadline, fn);
+}
+
+absl::Status Database::WithConnection(
+    absl::string_view what, absl::FunctionRef<absl::Status(Connection&)> fn) {
+  return Run(Mode::kUnlimited, what, absl::InfiniteFuture(), fn);
+}
+
+absl::Status Database::Run(Mode mode, absl::string_view what, absl::Time deadline,
+                           absl::FunctionRef<absl::Status(Connection&)> fn) {
+  for (int attempt = 0;; ++attempt) {
+    if (deadline - absl::Now() <= absl::Milliseconds(1)) {
+      return absl::DeadlineExceededError(
+          "the call's deadline passed before the database was reached");
+    }
+    absl::Status result;
+    bool again = false;  // re-run on a fresh attempt
+    absl::Duration pause = absl::ZeroDuration();
+    {
+      absl::StatusOr<PooledConnection> leased = pool_->Acquire(deadline);
+      if (!leased.ok()) return leased.status();
+      Connection& c = **leased;
+      bool in_transaction = false;
+      try {
+        c.SetStatementTimeout(mode == Mode::kUnlimited ? absl::InfiniteDuration()
+                                                       : deadline - absl::Now());
+        if (mode == Mode::kTransaction) {
+          c.Execute("START TRANSACTION");
+          in_transaction = true;
+        }
+        c.ResetStatementsSent();
+        result = fn(c);
+        if (in_transaction) {
+          in_transaction = false;
+          c.Execute(result.ok() ? "COMMIT" : "ROLLBACK");
+        }
+        return result;
+      } catch (const sql::SQLException& e) {
+        const bool sent_by_fn = c.statements_sent() > 0;
+        if (BreaksConnection(e)) {
+          c.MarkBroken();
+        } else if (in_transaction) {
+          try {
+            c.Execute("ROLLBACK");
+          } catch (const sql::SQLException&) {
+            c.MarkBroken();
+          }
+        }
+        const bool time_left = deadline - absl::Now() > absl::Milliseconds(2);
+        // A connection that died before `fn` sent anything, or during a
+        // read, can be replaced safely: nothing was written.
+        const bool safe_to_reconnect = !sent_by_fn || mode == Mode::kAutocommit;
+        if (IsRetryable(e) && attempt < options_.max_retries && time_left &&
+            mode != Mode::kUnlimited) {
+          LogSqlError(what, e, "retrying");
+          again = true;
+          pause = std::min(Backoff(attempt), deadline - absl::Now());
+        } else if (c.broken() && safe_to_reconnect && attempt == 0 && time_left) {
+          LogSqlError(what, e, "reconnecting");
+          again = true;
+        } else {
+          LogSqlError(what, e, "failed");
+          result = IsRetryable(e)
+                       ? absl::AbortedError(
+                             "the change kept conflicting with concurrent "
+                             "changes; retry")
+                       : FromSqlException(e);
+        }
+      } catch (const std::exception& e) {
+        c.MarkBroken();
+        spdlog::error("database: {}: unexpected exception", what);
+        result = absl::InternalError("database error");
+      }
+    }  // the connection goes back to the pool (or is dropped) here
+    if (!again) return result;
+    if (pause > absl::ZeroDuration()) absl::SleepFor(pause);
+  }
+}
+
+absl::Status Database::Ping(absl::Duration timeout) {
+  std::lock_guard<std::mutex> lock(ping_mu_);
+  if (ping_connection_ == nullptr || ping_connection_->broken()) {
+    auto opened = OpenConnection(options_.target, timeout, timeout, flavor_);
+    if (!opened.ok()) return opened.status();
+    ping_connection_ = *std::move(opened);
+  }
+  try {
+    auto rs = ping_connection_->Query("SELECT 1");
+    if (rs->next()) return absl::OkStatus();
+    return absl::UnavailableError("the database gave no answer");
+  } catch (const sql::SQLException& e) {
+    ping_connection_->MarkBroken();
+    return FromSqlException(e);
+  }
+}
+
+}  // namespace careers::store

@@ -1,0 +1,640 @@
+#include "server/store/profile_store.h"
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/proto_time.h"
+#include "server/domain/errors.h"
+#include "server/domain/etag.h"
+#include "server/domain/resource_names.h"
+#include "server/store/request_log.h"
+#include "server/store/sql_error.h"
+
+namespace careers::store {
+namespace {
+
+using domain::Mutation;
+using domain::Page;
+
+constexpr char kProfileType[] = "careers.uk/Profile";
+constexpr char kGoalType[] = "careers.uk/Goal";
+constexpr char kActionType[] = "careers.uk/Action";
+
+// A row that could not be turned back into a resource (never expected).
+class DataError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A resource read from its row, with what its etag is made of.
+template <typename T>
+struct Row {
+  T value;
+  uint64_t version = 0;
+  absl::Time create_time;
+};
+
+// The id at the end of a resource name ("" for "").
+std::string IdOf(const std::string& name) {
+  const size_t slash = name.rfind('/');
+  return slash == std::string::npos ? name : name.substr(slash + 1);
+}
+
+std::optional<absl::CivilDay> DayOf(bool has, const google::type::Date& date) {
+  if (!has) return std::nullopt;
+  return ToCivilDay(date);
+}
+
+std::string NullableString(sql::ResultSet& rs, int column) {
+  return rs.isNull(column) ? std::string() : GetString(rs, column);
+}
+
+template <typename Enum, typename ParseFn>
+Enum EnumOf(const std::string& text, ParseFn parse) {
+  Enum value{};
+  if (!parse(text, &value)) value = Enum{};
+  return value;
+}
+
+template <typename T>
+void SetTimes(T& resource, absl::Time create, sql::ResultSet& rs, int update_col) {
+  *resource.mutable_create_time() = ToProtoTimestamp(create);
+  *resource.mutable_update_time() = ToProtoTimestamp(GetTime(rs, update_col));
+}
+
+// Reads one resource; `not_found` if there is no row.
+template <typename T>
+absl::StatusOr<T> ReadOne(
+    Database& db, const RequestContext& ctx, absl::string_view what,
+    absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> query,
+    Row<T> (*from_row)(sql::ResultSet&), absl::Status not_found) {
+  std::optional<T> found;
+  absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
+    auto rs = query(c);
+    if (rs->next()) found = from_row(*rs).value;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found) return not_found;
+  return *std::move(found);
+}
+
+// Locks one row, applies `mutate` to its resource and writes it back.
+template <typename T>
+absl::StatusOr<T> UpdateOne(
+    Database& db, const RequestContext& ctx, absl::string_view what,
+    absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> lock_row,
+    Row<T> (*from_row)(sql::ResultSet&), const Mutation<T>& mutate,
+    absl::FunctionRef<void(Connection&, const T&)> write, absl::Status not_found) {
+  T result;
+  absl::Status status = db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
+    std::optional<Row<T>> row;
+    {
+      auto rs = lock_row(c);
+      if (rs->next()) row = from_row(*rs);
+    }
+    if (!row) return not_found;
+    T updated = row->value;
+    absl::Status mutated = mutate(updated);
+    if (!mutated.ok()) return mutated;
+    // What identifies the resource is not the mutation's to change.
+    updated.set_name(row->value.name());
+    *updated.mutable_create_time() = row->value.create_time();
+    write(c, updated);
+    updated.set_etag(MakeEtag(updated.name(), row->create_time, row->version + 1));
+    result = std::move(updated);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+// Runs a list query for limit + 1 rows.
+template <typename T>
+absl::StatusOr<Page<T>> ListRows(
+    Database& db, const RequestContext& ctx, absl::string_view what,
+    absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> query,
+    Row<T> (*from_row)(sql::ResultSet&), int limit) {
+  Page<T> page;
+  absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
+    page.items.clear();
+    auto rs = query(c);
+    while (rs->next()) page.items.push_back(from_row(*rs).value);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(limit);
+    page.has_more = true;
+  }
+  return page;
+}
+
+// Escapes LIKE wildcards so a prefix matches literally.
+std::string LikePrefix(absl::string_view prefix) {
+  std::string out;
+  for (char c : prefix) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
+// The parent check of a child create. The shared lock keeps the profile
+// from changing identity until the child is in.
+bool LockProfileForChild(Connection& c, const std::string& profile_id) {
+  return c.Prepare("SELECT 1 FROM profiles WHERE id = ? LOCK IN SHARE MODE")
+      .Bind(profile_id)
+      .Query()
+      ->next();
+}
+
+// ---------------------------------------------------------------- profiles
+
+constexpr char kProfileColumns[] =
+    "id, given_name, family_name, birth_date, preferred_language, life_stage, "
+    "school_stage, support_level, home_organisation_id, details, version, "
+    "create_time, update_time";
+
+Row<v1::Profile> ProfileFromRow(sql::ResultSet& rs) {
+  Row<v1::Profile> row;
+  v1::Profile& p = row.value;
+  if (!p.ParseFromString(GetString(rs, 10))) throw DataError("profile details");
+  p.set_name(names::Name(names::kProfiles, GetString(rs, 1)));
+  p.set_given_name(GetString(rs, 2));
+  p.set_family_name(GetString(rs, 3));
+  if (auto day = GetDay(rs, 4)) *p.mutable_birth_date() = FromCivilDay(*day);
+  p.set_preferred_language_code(GetString(rs, 5));
+  p.set_life_stage(EnumOf<v1::Profile::LifeStage>(GetString(rs, 6),
+                                                  v1::Profile::LifeStage_Parse));
+  p.set_school_stage(NullableString(rs, 7));
+  p.set_support_level(EnumOf<v1::Profile::SupportLevel>(
+      GetString(rs, 8), v1::Profile::SupportLevel_Parse));
+  if (!rs.isNull(9)) {
+    p.set_home_organisation(names::Name(names::kOrganisations, GetString(rs, 9)));
+  }
+  row.version = GetUint64(rs, 11);
+  row.create_time = GetTime(rs, 12);
+  SetTimes(p, row.create_time, rs, 13);
+  p.set_etag(MakeEtag(p.name(), row.create_time, row.version));
+  return row;
+}
+
+// The columns from given_name to details, in kProfileColumns order.
+void BindProfileColumns(Statement& s, const v1::Profile& p) {
+  v1::Profile details = p;
+  details.clear_name();
+  details.clear_given_name();
+  details.clear_family_name();
+  details.clear_birth_date();
+  details.clear_preferred_language_code();
+  details.clear_life_stage();
+  details.clear_school_stage();
+  details.clear_support_level();
+  details.clear_home_organisation();
+  details.clear_create_time();
+  details.clear_update_time();
+  details.clear_etag();
+  s.Bind(p.given_name())
+      .Bind(p.family_name())
+      .BindOrNull(DayOf(p.has_birth_date(), p.birth_date()))
+      .Bind(p.preferred_language_code())
+      .Bind(v1::Profile::LifeStage_Name(p.life_stage()))
+      .BindOrNull(p.school_stage())
+      .Bind(v1::Profile::SupportLevel_Name(p.support_level()))
+      .BindOrNull(IdOf(p.home_organisation()))
+      .Bind(details.SerializeAsString());
+}
+
+// ------------------------------------------------------------------- goals
+
+constexpr char kGoalColumns[] =
+    "profile_id, id, title, description, goal_type, state, target_date, "
+    "version, create_time, update_time, state_time";
+
+Row<v1::Goal> GoalFromRow(sql::ResultSet& rs) {
+  Row<v1::Goal> row;
+  v1::Goal& g = row.value;
+  g.set_name(names::ChildName(names::kProfiles, GetString(rs, 1), names::kGoals,
+                              GetString(rs, 2)));
+  g.set_title(GetString(rs, 3));
+  g.set_description(GetString(rs, 4));
+  g.set_goal_type(EnumOf<v1::Goal::GoalType>(GetString(rs, 5), v1::Goal::GoalType_Parse));
+  g.set_state(EnumOf<v1::Goal::State>(GetString(rs, 6), v1::Goal::State_Parse));
+  if (auto day = GetDay(rs, 7)) *g.mutable_target_date() = FromCivilDay(*day);
+  row.version = GetUint64(rs, 8);
+  row.create_time = GetTime(rs, 9);
+  SetTimes(g, row.create_time, rs, 10);
+  *g.mutable_state_time() = ToProtoTimestamp(GetTime(rs, 11));
+  g.set_etag(MakeEtag(g.name(), row.create_time, row.version));
+  return row;
+}
+
+// title .. target_date, in kGoalColumns order.
+void BindGoalColumns(Statement& s, const v1::Goal& g) {
+  s.Bind(g.title())
+      .Bind(g.description())
+      .Bind(v1::Goal::GoalType_Name(g.goal_type()))
+      .Bind(v1::Goal::State_Name(g.state()))
+      .BindOrNull(DayOf(g.has_target_date(), g.target_date()));
+}
+
+// ----------------------------------------------------------------- actions
+
+constexpr char kActionColumns[] =
+    "profile_id, id, title, description, goal_id, owner, owner_adviser_id, "
+    "due_date, state, signpost_title, signpost_organisation_id, signpost_uri, "
+    "version, create_time, update_time, state_time";
+
+Row<v1::Action> ActionFromRow(sql::ResultSet& rs) {
+  Row<v1::Action> row;
+  v1::Action& a = row.value;
+  const std::string profile_id = GetString(rs, 1);
+  a.set_name(names::ChildName(names::kProfiles, profile_id, names::kActions,
+                              GetString(rs, 2)));
+  a.set_title(GetString(rs, 3));
+  a.set_description(GetString(rs, 4));
+  if (!rs.isNull(5)) {
+    a.set_goal(names::ChildName(names::kProfiles, profile_id, names::kGoals,
+                                GetString(rs, 5)));
+  }
+  a.set_owner(EnumOf<v1::Action::Owner>(GetString(rs, 6), v1::Action::Owner_Parse));
+  if (!rs.isNull(7)) a.set_owner_adviser(names::Name(names::kAdvisers, GetString(rs, 7)));
+  if (auto day = GetDay(rs, 8)) *a.mutable_due_date() = FromCivilDay(*day);
+  a.set_state(EnumOf<v1::Action::State>(GetString(rs, 9), v1::Action::State_Parse));
+  if (!rs.isNull(10)) {
+    v1::Signpost& s = *a.mutable_signposted_to();
+    s.set_title(GetString(rs, 10));
+    if (!rs.isNull(11)) {
+      s.set_organisation(names::Name(names::kOrganisations, GetString(rs, 11)));
+    }
+    s.set_uri(NullableString(rs, 12));
+  }
+  row.version = GetUint64(rs, 13);
+  row.create_time = GetTime(rs, 14);
+  SetTimes(a, row.create_time, rs, 15);
+  *a.mutable_state_time() = ToProtoTimestamp(GetTime(rs, 16));
+  a.set_etag(MakeEtag(a.name(), row.create_time, row.version));
+  return row;
+}
+
+// title .. signpost_uri, in kActionColumns order.
+void BindActionColumns(Statement& s, const v1::Action& a) {
+  s.Bind(a.title())
+      .Bind(a.description())
+      .BindOrNull(IdOf(a.goal()))
+      .Bind(v1::Action::Owner_Name(a.owner()))
+      .BindOrNull(IdOf(a.owner_adviser()))
+      .BindOrNull(DayOf(a.has_due_date(), a.due_date()))
+      .Bind(v1::Action::State_Name(a.state()));
+  if (a.has_signposted_to()) {
+    s.Bind(a.signposted_to().title())
+        .BindOrNull(IdOf(a.signposted_to().organisation()))
+        .BindOrNull(a.signposted_to().uri());
+  } else {
+    s.BindNull().BindNull().BindNull();
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- profiles
+
+absl::StatusOr<v1::Profile> ProfileStore::CreateProfile(
+    const RequestContext& ctx, const std::string& id, const v1::Profile& profile,
+    const domain::IdempotencyKey* key) {
+  return CreateOnce<v1::Profile>(
+      db_, "CreateProfile", ctx.deadline, key,
+      [&](Connection& c) -> absl::StatusOr<v1::Profile> {
+        Statement insert = c.Prepare(absl::StrCat(
+            "INSERT INTO profiles (", kProfileColumns,
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"));
+        insert.Bind(id);
+        BindProfileColumns(insert, profile);
+        const absl::Time create = FromProtoTimestamp(profile.create_time());
+        insert.Bind(create).Bind(FromProtoTimestamp(profile.update_time()));
+        try {
+          insert.Execute();
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() != mysql_errors::kDuplicateKey) throw;
+          return absl::AlreadyExistsError(absl::StrCat(profile.name(), " already exists"));
+        }
+        v1::Profile created = profile;
+        created.set_etag(MakeEtag(created.name(), create, 1));
+        return created;
+      });
+}
+
+absl::StatusOr<v1::Profile> ProfileStore::GetProfile(const RequestContext& ctx,
+                                                     const std::string& id) {
+  return ReadOne<v1::Profile>(
+      db_, ctx, "GetProfile",
+      [&](Connection& c) {
+        return c
+            .Prepare(absl::StrCat("SELECT ", kProfileColumns,
+                                  " FROM profiles WHERE id = ?"))
+            .Bind(id)
+            .Query();
+      },
+      ProfileFromRow, errors::NotFound(kProfileType, names::Name(names::kProfiles, id)));
+}
+
+absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
+    const RequestContext& ctx, const domain::ProfileQuery& q) {
+  std::string sql = absl::StrCat("SELECT ", kProfileColumns, " FROM profiles WHERE TRUE");
+  if (q.home_organisation_id) sql += " AND home_organisation_id = ?";
+  if (q.life_stage) sql += " AND life_stage = ?";
+  if (q.support_level) sql += " AND support_level = ?";
+  if (q.family_name) sql += " AND family_name = ?";
+  if (q.family_name_prefix) sql += " AND family_name LIKE ? ESCAPE '\\\\'";
+  if (q.after) {
+    sql += " AND (family_name > ? OR (family_name = ? AND (given_name > ? OR "
+           "(given_name = ? AND id > ?))))";
+  }
+  sql += " ORDER BY family_name, given_name, id LIMIT ?";
+  return ListRows<v1::Profile>(
+      db_, ctx, "ListProfiles",
+      [&](Connection& c) {
+        Statement s = c.Prepare(sql);
+        if (q.home_organisation_id) s.Bind(*q.home_organisation_id);
+        if (q.life_stage) s.Bind(v1::Profile::LifeStage_Name(*q.life_stage));
+        if (q.support_level) s.Bind(v1::Profile::SupportLevel_Name(*q.support_level));
+        if (q.family_name) s.Bind(*q.family_name);
+        if (q.family_name_prefix) s.Bind(LikePrefix(*q.family_name_prefix));
+        if (q.after) {
+          s.Bind(q.after->family_name)
+              .Bind(q.after->family_name)
+              .Bind(q.after->given_name)
+              .Bind(q.after->given_name)
+              .Bind(q.after->id);
+        }
+        s.Bind(static_cast<int64_t>(q.limit) + 1);
+        return s.Query();
+      },
+      ProfileFromRow, q.limit);
+}
+
+absl::StatusOr<v1::Profile> ProfileStore::UpdateProfile(
+    const RequestContext& ctx, const std::string& id,
+    const Mutation<v1::Profile>& mutate) {
+  return UpdateOne<v1::Profile>(
+      db_, ctx, "UpdateProfile",
+      [&](Connection& c) {
+        return c
+            .Prepare(absl::StrCat("SELECT ", kProfileColumns,
+                                  " FROM profiles WHERE id = ? FOR UPDATE"))
+            .Bind(id)
+            .Query();
+      },
+      ProfileFromRow, mutate,
+      [&](Connection& c, const v1::Profile& p) {
+        Statement update = c.Prepare(
+            "UPDATE profiles SET given_name = ?, family_name = ?, birth_date = ?, "
+            "preferred_language = ?, life_stage = ?, school_stage = ?, "
+            "support_level = ?, home_organisation_id = ?, details = ?, "
+            "version = version + 1, update_time = ? WHERE id = ?");
+        BindProfileColumns(update, p);
+        update.Bind(FromProtoTimestamp(p.update_time())).Bind(id).Execute();
+      },
+      errors::NotFound(kProfileType, names::Name(names::kProfiles, id)));
+}
+
+// ------------------------------------------------------------------- goals
+
+absl::StatusOr<v1::Goal> ProfileStore::CreateGoal(const RequestContext& ctx,
+                                                  const std::string& profile_id,
+                                                  const std::string& id,
+                                                  const v1::Goal& goal,
+                                                  const domain::IdempotencyKey* key) {
+  return CreateOnce<v1::Goal>(
+      db_, "CreateGoal", ctx.deadline, key,
+      [&](Connection& c) -> absl::StatusOr<v1::Goal> {
+        if (!LockProfileForChild(c, profile_id)) {
+          return errors::NotFound(kProfileType, names::Name(names::kProfiles, profile_id));
+        }
+        Statement insert = c.Prepare(absl::StrCat(
+            "INSERT INTO goals (", kGoalColumns,
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"));
+        insert.Bind(profile_id).Bind(id);
+        BindGoalColumns(insert, goal);
+        const absl::Time create = FromProtoTimestamp(goal.create_time());
+        insert.Bind(create)
+            .Bind(FromProtoTimestamp(goal.update_time()))
+            .Bind(FromProtoTimestamp(goal.state_time()))
+            .Execute();
+        v1::Goal created = goal;
+        created.set_etag(MakeEtag(created.name(), create, 1));
+        return created;
+      });
+}
+
+absl::StatusOr<v1::Goal> ProfileStore::GetGoal(const RequestContext& ctx,
+                                               const std::string& profile_id,
+                                               const std::string& id) {
+  return ReadOne<v1::Goal>(
+      db_, ctx, "GetGoal",
+      [&](Connection& c) {
+        return c
+            .Prepare(absl::StrCat("SELECT ", kGoalColumns,
+                                  " FROM goals WHERE profile_id = ? AND id = ?"))
+            .Bind(profile_id)
+            .Bind(id)
+            .Query();
+      },
+      GoalFromRow,
+      errors::NotFound(kGoalType, names::ChildName(names::kProfiles, profile_id,
+                                                   names::kGoals, id)));
+}
+
+absl::StatusOr<Page<v1::Goal>> ProfileStore::ListGoals(const RequestContext& ctx,
+                                                       const domain::GoalQuery& q) {
+  std::string sql =
+      absl::StrCat("SELECT ", kGoalColumns, " FROM goals WHERE profile_id = ?");
+  if (q.state) sql += " AND state = ?";
+  if (q.goal_type) sql += " AND goal_type = ?";
+  if (q.after) sql += " AND (create_time > ? OR (create_time = ? AND id > ?))";
+  sql += " ORDER BY create_time, id LIMIT ?";
+  return ListRows<v1::Goal>(
+      db_, ctx, "ListGoals",
+      [&](Connection& c) {
+        Statement s = c.Prepare(sql);
+        s.Bind(q.profile_id);
+        if (q.state) s.Bind(v1::Goal::State_Name(*q.state));
+        if (q.goal_type) s.Bind(v1::Goal::GoalType_Name(*q.goal_type));
+        if (q.after) {
+          s.Bind(q.after->create_time).Bind(q.after->create_time).Bind(q.after->id);
+        }
+        s.Bind(static_cast<int64_t>(q.limit) + 1);
+        return s.Query();
+      },
+      GoalFromRow, q.limit);
+}
+
+absl::StatusOr<v1::Goal> ProfileStore::UpdateGoal(const RequestContext& ctx,
+                                                  const std::string& profile_id,
+                                                  const std::string& id,
+                                                  const Mutation<v1::Goal>& mutate) {
+  return UpdateOne<v1::Goal>(
+      db_, ctx, "UpdateGoal",
+      [&](Connection& c) {
+        return c
+            .Prepare(absl::StrCat("SELECT ", kGoalColumns,
+                                  " FROM goals WHERE profile_id = ? AND id = ? FOR UPDATE"))
+            .Bind(profile_id)
+            .Bind(id)
+            .Query();
+      },
+      GoalFromRow, mutate,
+      [&](Connection& c, const v1::Goal& g) {
+        Statement update = c.Prepare(
+            "UPDATE goals SET title = ?, description = ?, goal_type = ?, state = ?, "
+            "target_date = ?, version = version + 1, update_time = ?, state_time = ? "
+            "WHERE profile_id = ? AND id = ?");
+        BindGoalColumns(update, g);
+        update.Bind(FromProtoTimestamp(g.update_time()))
+            .Bind(FromProtoTimestamp(g.state_time()))
+            .Bind(profile_id)
+            .Bind(id)
+            .Execute();
+      },
+      errors::NotFound(kGoalType, names::ChildName(names::kProfiles, profile_id,
+                                                   names::kGoals, id)));
+}
+
+// ----------------------------------------------------------------- actions
+
+absl::StatusOr<v1::Action> ProfileStore::CreateAction(
+    const RequestContext& ctx, const std::string& profile_id, const std::string& id,
+    const v1::Action& action, const domain::IdempotencyKey* key) {
+  return CreateOnce<v1::Action>(
+      db_, "CreateAction", ctx.deadline, key,
+      [&](Connection& c) -> absl::StatusOr<v1::Action> {
+        if (!LockProfileForChild(c, profile_id)) {
+          return errors::NotFound(kProfileType, names::Name(names::kProfiles, profile_id));
+        }
+        Statement insert = c.Prepare(absl::StrCat(
+            "INSERT INTO actions (", kActionColumns,
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"));
+        insert.Bind(profile_id).Bind(id);
+        BindActionColumns(insert, action);
+        const absl::Time create = FromProtoTimestamp(action.create_time());
+        insert.Bind(create)
+            .Bind(FromProtoTimestamp(action.update_time()))
+            .Bind(FromProtoTimestamp(action.state_time()))
+            .Execute();
+        v1::Action created = action;
+        created.set_etag(MakeEtag(created.name(), create, 1));
+        return created;
+      });
+}
+
+absl::StatusOr<v1::Action> ProfileStore::GetAction(const RequestContext& ctx,
+                                                   const std::string& profile_id,
+                                                   const std::string& id) {
+  return ReadOne<v1::Action>(
+      db_, ctx, "GetAction",
+      [&](Connection& c) {
+        return c
+            .Prepare(absl::StrCat("SELECT ", kActionColumns,
+                                  " FROM actions WHERE profile_id = ? AND id = ?"))
+            .Bind(profile_id)
+            .Bind(id)
+            .Query();
+      },
+      ActionFromRow,
+      errors::NotFound(kActionType, names::ChildName(names::kProfiles, profile_id,
+                                                     names::kActions, id)));
+}
+
+absl::StatusOr<Page<v1::Action>> ProfileStore::ListActions(
+    const RequestContext& ctx, const domain::ActionQuery& q) {
+  std::string sql =
+      absl::StrCat("SELECT ", kActionColumns, " FROM actions WHERE profile_id = ?");
+  if (q.state) sql += " AND state = ?";
+  if (q.owner) sql += " AND owner = ?";
+  if (q.goal_id) sql += " AND goal_id = ?";
+  if (q.after) sql += " AND (create_time > ? OR (create_time = ? AND id > ?))";
+  sql += " ORDER BY create_time, id LIMIT ?";
+  return ListRows<v1::Action>(
+      db_, ctx, "ListActions",
+      [&](Connection& c) {
+        Statement s = c.Prepare(sql);
+        s.Bind(q.profile_id);
+        if (q.state) s.Bind(v1::Action::State_Name(*q.state));
+        if (q.owner) s.Bind(v1::Action::Owner_Name(*q.owner));
+        if (q.goal_id) s.Bind(*q.goal_id);
+        if (q.after) {
+          s.Bind(q.after->create_time).Bind(q.after->create_time).Bind(q.after->id);
+        }
+        s.Bind(static_cast<int64_t>(q.limit) + 1);
+        return s.Query();
+      },
+      ActionFromRow, q.limit);
+}
+
+absl::StatusOr<v1::Action> ProfileStore::UpdateAction(
+    const RequestContext& ctx, const std::string& profile_id, const std::string& id,
+    const Mutation<v1::Action>& mutate) {
+  return UpdateOne<v1::Action>(
+      db_, ctx, "UpdateAction",
+      [&](Connection& c) {
+        return c
+            .Prepare(absl::StrCat(
+                "SELECT ", kActionColumns,
+                " FROM actions WHERE profile_id = ? AND id = ? FOR UPDATE"))
+            .Bind(profile_id)
+            .Bind(id)
+            .Query();
+      },
+      ActionFromRow, mutate,
+      [&](Connection& c, const v1::Action& a) {
+        Statement update = c.Prepare(
+            "UPDATE actions SET title = ?, description = ?, goal_id = ?, owner = ?, "
+            "owner_adviser_id = ?, due_date = ?, state = ?, signpost_title = ?, "
+            "signpost_organisation_id = ?, signpost_uri = ?, version = version + 1, "
+            "update_time = ?, state_time = ? WHERE profile_id = ? AND id = ?");
+        BindActionColumns(update, a);
+        update.Bind(FromProtoTimestamp(a.update_time()))
+            .Bind(FromProtoTimestamp(a.state_time()))
+            .Bind(profile_id)
+            .Bind(id)
+            .Execute();
+      },
+      errors::NotFound(kActionType, names::ChildName(names::kProfiles, profile_id,
+                                                     names::kActions, id)));
+}
+
+// --------------------------------------------------------------- directory
+
+namespace {
+
+absl::StatusOr<bool> Exists(Database& db, const RequestContext& ctx,
+                            absl::string_view what, const std::string& sql,
+                            const std::string& id) {
+  bool exists = false;
+  absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
+    exists = c.Prepare(sql).Bind(id).Query()->next();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return exists;
+}
+
+}  // namespace
+
+absl::StatusOr<bool> DirectoryStore::OrganisationExists(const RequestContext& ctx,
+                                                        const std::string& id) {
+  return Exists(db_, ctx, "OrganisationExists",
+                "SELECT 1 FROM organisations WHERE id = ?", id);
+}
+
+absl::StatusOr<bool> DirectoryStore::AdviserExists(const RequestContext& ctx,
+                                                   const std::string& id) {
+  return Exists(db_, ctx, "AdviserExists", "SELECT 1 FROM advisers WHERE id = ?", id);
+}
+
+}  // namespace careers::store
