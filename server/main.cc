@@ -10,7 +10,10 @@
 
 int main(int argc, char** argv) {
   // Block SIGTERM/SIGINT before any thread starts, so that only RunServer's
-  // sigwait sees them.
+  // sigwait sees them. A shell may start us with SIGINT ignored (background
+  // jobs); an ignored signal is dropped even when blocked, so reset first.
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

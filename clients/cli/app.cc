@@ -1,0 +1,81 @@
+#include "clients/cli/app.h"
+
+#include "CLI/CLI.hpp"
+#include "clients/cli/command.h"
+#include "clients/cli/flags.h"
+
+namespace careers::cli {
+namespace {
+
+// Values of the global flags, as typed.
+struct GlobalFlags {
+  std::string server = "127.0.0.1:50051";
+  std::string output = "table";
+  std::string timeout = "10s";
+  std::string token;
+};
+
+void AddGlobalFlags(CLI::App& app, GlobalFlags& flags) {
+  app.add_option("--server", flags.server, "Server address, host:port")
+      ->envname("CAREERS_SERVER")
+      ->capture_default_str();
+  app.add_option("-o,--output", flags.output, "Output format")
+      ->check(CLI::IsMember({"table", "json"}).description(""))
+      ->type_name("table|json")
+      ->capture_default_str();
+  app.add_option("--timeout", flags.timeout,
+                 "Deadline of each RPC attempt: 500ms, 10s, 1m")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return std::string(ParseTimeout(value).status().message());
+          },
+          ""))
+      ->type_name("DURATION")
+      ->capture_default_str();
+  app.add_option("--token", flags.token,
+                 "Bearer token sent as `authorization: Bearer TOKEN`")
+      ->envname("CAREERS_TOKEN");
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args,
+           const StubFactory& stub_factory, std::ostream& out,
+           std::ostream& err) {
+  CLI::App app("Admin and testing client of the careers ProfileService.",
+               "careersctl");
+  // Global flags may also follow the subcommands.
+  app.fallthrough();
+  app.require_subcommand(1);
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("error: ") + e.what() +
+           "\nRun with --help for more information.\n";
+  });
+  GlobalFlags globals;
+  AddGlobalFlags(app, globals);
+  CommandSelection selection;
+  AddProfileCommands(app, selection);
+  AddGoalCommands(app, selection);
+  AddActionCommands(app, selection);
+
+  try {
+    // CLI11 takes the arguments in reverse order.
+    app.parse(std::vector<std::string>(args.rbegin(), args.rend()));
+  } catch (const CLI::ParseError& e) {
+    // Prints help for --help, else the error; CLI11's own codes become 2.
+    return app.exit(e, out, err) == 0 ? kExitOk : kExitUsage;
+  }
+  if (!selection.selected()) {
+    err << app.help();
+    return kExitUsage;
+  }
+  std::unique_ptr<v1::ProfileService::StubInterface> stub =
+      stub_factory(globals.server);
+  CommandEnv env{
+      *stub, CallOptions{*ParseTimeout(globals.timeout), globals.token},
+      globals.output == "json" ? OutputFormat::kJson : OutputFormat::kTable,
+      out, err};
+  return selection.selected()(env);
+}
+
+}  // namespace careers::cli

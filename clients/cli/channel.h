@@ -1,0 +1,25 @@
+#ifndef CAREERS_CLIENTS_CLI_CHANNEL_H_
+#define CAREERS_CLIENTS_CLI_CHANNEL_H_
+
+#include <memory>
+#include <string>
+
+#include "careers/v1/profile_service.grpc.pb.h"
+#include "grpcpp/channel.h"
+
+// The one place careersctl opens connections, so transport security is
+// decided here and nowhere else.
+namespace careers::cli {
+
+// A channel to `address` ("host:port"). Plain text for now; TLS credentials
+// will be chosen here when the server offers them.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+// A ProfileService stub on MakeChannel(address); the StubFactory main.cc
+// gives RunCli.
+std::unique_ptr<v1::ProfileService::StubInterface> MakeStub(
+    const std::string& address);
+
+}  // namespace careers::cli
+
+#endif  // CAREERS_CLIENTS_CLI_CHANNEL_H_

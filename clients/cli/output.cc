@@ -1,0 +1,241 @@
+#include "clients/cli/output.h"
+
+#include <algorithm>
+#include <cstddef>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "clients/cli/flags.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace careers::cli {
+namespace {
+
+using v1::Action;
+using v1::Goal;
+using v1::Profile;
+using Rows = std::vector<std::vector<std::string>>;
+
+// Display width of UTF-8 text: one column per code point.
+size_t Width(const std::string& text) {
+  return static_cast<size_t>(std::count_if(
+      text.begin(), text.end(),
+      [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+template <typename Enum>
+std::string EnumText(const google::protobuf::EnumDescriptor* type, Enum value) {
+  return EnumDisplayName(*type, static_cast<int>(value));
+}
+
+Rows ProfileFields(const Profile& p) {
+  const v1::PostalAddress& address = p.contact().address();
+  std::vector<std::string> address_parts(address.lines().begin(),
+                                         address.lines().end());
+  if (!address.town().empty()) address_parts.push_back(address.town());
+  std::vector<std::string> needs;
+  for (const v1::AccessibilityNeed& need : p.accessibility_needs()) {
+    needs.push_back(
+        EnumText(v1::AccessibilityNeed::Kind_descriptor(), need.kind()));
+  }
+  return {
+      {"name", p.name()},
+      {"given name", p.given_name()},
+      {"family name", p.family_name()},
+      {"preferred name", p.preferred_name()},
+      {"birth date", FormatDate(p.birth_date())},
+      {"life stage", EnumText(Profile::LifeStage_descriptor(), p.life_stage())},
+      {"school stage", p.school_stage()},
+      {"support level",
+       EnumText(Profile::SupportLevel_descriptor(), p.support_level())},
+      {"language", p.preferred_language_code()},
+      {"email", p.contact().email()},
+      {"phone", p.contact().phone()},
+      {"address", absl::StrJoin(address_parts, ", ")},
+      {"postcode", address.postcode()},
+      {"home organisation", p.home_organisation()},
+      {"education", absl::StrCat(p.education_size())},
+      {"qualifications", absl::StrCat(p.qualifications_size())},
+      {"employment", absl::StrCat(p.employment_history_size())},
+      {"interests", absl::StrJoin(p.career_interests(), ", ")},
+      {"accessibility needs", absl::StrJoin(needs, ", ")},
+      {"create time", FormatTimestamp(p.create_time())},
+      {"update time", FormatTimestamp(p.update_time())},
+      {"etag", p.etag()},
+  };
+}
+
+Rows GoalFields(const Goal& g) {
+  return {
+      {"name", g.name()},
+      {"title", g.title()},
+      {"description", g.description()},
+      {"type", EnumText(Goal::GoalType_descriptor(), g.goal_type())},
+      {"state", EnumText(Goal::State_descriptor(), g.state())},
+      {"target date", FormatDate(g.target_date())},
+      {"create time", FormatTimestamp(g.create_time())},
+      {"update time", FormatTimestamp(g.update_time())},
+      {"state time", FormatTimestamp(g.state_time())},
+      {"etag", g.etag()},
+  };
+}
+
+Rows ActionFields(const Action& a) {
+  return {
+      {"name", a.name()},
+      {"title", a.title()},
+      {"description", a.description()},
+      {"goal", a.goal()},
+      {"owner", EnumText(Action::Owner_descriptor(), a.owner())},
+      {"owner adviser", a.owner_adviser()},
+      {"due date", FormatDate(a.due_date())},
+      {"state", EnumText(Action::State_descriptor(), a.state())},
+      {"signpost", a.signposted_to().title()},
+      {"signpost organisation", a.signposted_to().organisation()},
+      {"signpost uri", a.signposted_to().uri()},
+      {"create time", FormatTimestamp(a.create_time())},
+      {"update time", FormatTimestamp(a.update_time())},
+      {"state time", FormatTimestamp(a.state_time())},
+      {"etag", a.etag()},
+  };
+}
+
+// List columns: a header, then one row per resource.
+std::vector<std::string> Header(const Profile*) {
+  return {"NAME",       "FAMILY NAME",  "GIVEN NAME", "BIRTH DATE",
+          "LIFE STAGE", "SCHOOL STAGE", "SUPPORT"};
+}
+std::vector<std::string> Row(const Profile& p) {
+  return {p.name(),
+          p.family_name(),
+          p.given_name(),
+          FormatDate(p.birth_date()),
+          EnumText(Profile::LifeStage_descriptor(), p.life_stage()),
+          p.school_stage(),
+          EnumText(Profile::SupportLevel_descriptor(), p.support_level())};
+}
+std::vector<std::string> Header(const Goal*) {
+  return {"NAME", "TITLE", "TYPE", "STATE", "TARGET DATE"};
+}
+std::vector<std::string> Row(const Goal& g) {
+  return {g.name(), g.title(),
+          EnumText(Goal::GoalType_descriptor(), g.goal_type()),
+          EnumText(Goal::State_descriptor(), g.state()),
+          FormatDate(g.target_date())};
+}
+std::vector<std::string> Header(const Action*) {
+  return {"NAME", "TITLE", "OWNER", "STATE", "DUE DATE"};
+}
+std::vector<std::string> Row(const Action& a) {
+  return {a.name(), a.title(), EnumText(Action::Owner_descriptor(), a.owner()),
+          EnumText(Action::State_descriptor(), a.state()),
+          FormatDate(a.due_date())};
+}
+
+void PrintFields(const google::protobuf::Message& resource, const Rows& rows,
+                 OutputFormat format, std::ostream& out) {
+  if (format == OutputFormat::kJson) {
+    PrintJson(resource, out);
+  } else {
+    PrintTable(rows, out);
+  }
+}
+
+template <typename Resource>
+void PrintItems(const google::protobuf::Message& response,
+                const google::protobuf::RepeatedPtrField<Resource>& items,
+                const std::string& next_page_token, OutputFormat format,
+                std::ostream& out) {
+  if (format == OutputFormat::kJson) {
+    PrintJson(response, out);
+    return;
+  }
+  Rows rows = {Header(static_cast<const Resource*>(nullptr))};
+  for (const Resource& item : items) rows.push_back(Row(item));
+  PrintTable(rows, out);
+  if (!next_page_token.empty()) {
+    out << "next page: --page-token " << next_page_token << "\n";
+  }
+}
+
+}  // namespace
+
+void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  std::string json;
+  // Printing a generated message with no Any fields cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  out << json;
+  if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+void PrintTable(const std::vector<std::vector<std::string>>& rows,
+                std::ostream& out) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (row.size() > widths.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], Width(row[i]));
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) {
+        line.append(widths[i] - Width(row[i]) + 2, ' ');
+      }
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    out << line << "\n";
+  }
+}
+
+std::string FormatDate(const google::type::Date& date) {
+  if (date.year() == 0 && date.month() == 0 && date.day() == 0) return "";
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(),
+                         date.day());
+}
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
+  return google::protobuf::util::TimeUtil::ToString(ts);
+}
+
+void PrintResource(const Profile& profile, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(profile, ProfileFields(profile), format, out);
+}
+
+void PrintResource(const Goal& goal, OutputFormat format, std::ostream& out) {
+  PrintFields(goal, GoalFields(goal), format, out);
+}
+
+void PrintResource(const Action& action, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(action, ActionFields(action), format, out);
+}
+
+void PrintList(const v1::ListProfilesResponse& response, OutputFormat format,
+               std::ostream& out) {
+  PrintItems(response, response.profiles(), response.next_page_token(), format,
+             out);
+}
+
+void PrintList(const v1::ListGoalsResponse& response, OutputFormat format,
+               std::ostream& out) {
+  PrintItems(response, response.goals(), response.next_page_token(), format,
+             out);
+}
+
+void PrintList(const v1::ListActionsResponse& response, OutputFormat format,
+               std::ostream& out) {
+  PrintItems(response, response.actions(), response.next_page_token(), format,
+             out);
+}
+
+}  // namespace careers::cli

@@ -1,0 +1,53 @@
+#ifndef CAREERS_CLIENTS_CLI_OUTPUT_H_
+#define CAREERS_CLIENTS_CLI_OUTPUT_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "careers/v1/profile_service.pb.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/type/date.pb.h"
+
+// How careersctl prints resources and lists: protobuf JSON for scripts, or
+// aligned text tables for people. Stateless; thread-safe.
+namespace careers::cli {
+
+enum class OutputFormat { kTable, kJson };
+
+// Protobuf JSON mapping (camelCase names), pretty-printed, ending in '\n'.
+void PrintJson(const google::protobuf::Message& message, std::ostream& out);
+
+// Rows of cells with every column but the last padded to its widest cell
+// (counted in code points) plus two spaces; no trailing spaces.
+void PrintTable(const std::vector<std::vector<std::string>>& rows,
+                std::ostream& out);
+
+// "2024-05-31"; "" when the date is unset.
+std::string FormatDate(const google::type::Date& date);
+
+// RFC 3339 in UTC ("2024-05-31T09:30:00Z"); "" when unset (the epoch).
+std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
+
+// One resource: JSON, or a table of `field  value` rows.
+void PrintResource(const v1::Profile& profile, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::Goal& goal, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::Action& action, OutputFormat format,
+                   std::ostream& out);
+
+// A page (or, after --all, every page) of a list: the whole response as
+// JSON, or a table with a header row followed, when there is a next page, by
+// `next page: --page-token TOKEN`.
+void PrintList(const v1::ListProfilesResponse& response, OutputFormat format,
+               std::ostream& out);
+void PrintList(const v1::ListGoalsResponse& response, OutputFormat format,
+               std::ostream& out);
+void PrintList(const v1::ListActionsResponse& response, OutputFormat format,
+               std::ostream& out);
+
+}  // namespace careers::cli
+
+#endif  // CAREERS_CLIENTS_CLI_OUTPUT_H_

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds (Release), starts a private MariaDB under
+# .local/db (or uses CAREERS_DB_URL), migrates, loads demo data and serves on
+# 127.0.0.1:50051 in the foreground. Ctrl-C stops the server, then the
+# private database.
+#
+# Environment: CAREERS_DB_URL (use that database instead), CAREERS_DB_PORT
+# (private database port, default 3316), CAREERS_LISTEN (default
+# 127.0.0.1:50051); any other careers-server setting (see --help).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CAREERS_ROOT"
+
+careers_install_deps
+BUILD="$CAREERS_ROOT/build/release"
+careers_build Release "$BUILD" -DCAREERS_BUILD_TESTS=OFF
+
+LOCAL="$CAREERS_ROOT/.local"
+DB_DIR="$LOCAL/db"
+mkdir -p "$LOCAL"
+chmod 700 "$LOCAL"
+started_db=""
+
+if [[ -z "${CAREERS_DB_URL:-}" ]]; then
+  if careers_db_running "$DB_DIR"; then
+    log "reusing the private MariaDB already running in .local/db"
+  else
+    log "starting a private MariaDB in .local/db"
+    careers_start_db "$DB_DIR" "${CAREERS_DB_PORT:-3316}"
+    started_db=yes
+  fi
+  # A development password, made here and kept only under .local/.
+  [[ -s "$LOCAL/db-password" ]] || openssl rand -hex 16 >"$LOCAL/db-password"
+  password="$(cat "$LOCAL/db-password")"
+  mariadb --no-defaults -S "$DB_DIR/sock" -uroot <<SQL
+CREATE DATABASE IF NOT EXISTS careers CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci;
+CREATE USER IF NOT EXISTS 'careers'@'127.0.0.1' IDENTIFIED BY '$password';
+ALTER USER 'careers'@'127.0.0.1' IDENTIFIED BY '$password';
+GRANT ALL ON careers.* TO 'careers'@'127.0.0.1';
+SQL
+  export CAREERS_DB_URL="mysql://careers:$password@127.0.0.1:$(cat "$DB_DIR/port")/careers"
+fi
+
+stop_db() {
+  if [[ -n "$started_db" ]]; then
+    log "stopping the private MariaDB"
+    careers_stop_db "$DB_DIR"
+  fi
+}
+trap stop_db EXIT
+
+# Page tokens are signed; keep the development key across restarts.
+[[ -s "$LOCAL/page-token.key" ]] || openssl rand -hex 32 >"$LOCAL/page-token.key"
+export CAREERS_PAGE_TOKEN_KEY_FILE="$LOCAL/page-token.key"
+
+SERVER="$BUILD/server/careers-server"
+CTL="$BUILD/clients/cli/careersctl"
+log "migrating and loading demo data"
+"$SERVER" --migrate --load-demo-data
+
+LISTEN="${CAREERS_LISTEN:-127.0.0.1:50051}"
+export CAREERS_LISTEN="$LISTEN"
+cat >&2 <<EOT
+
+  careers-server is starting on $LISTEN. Try, in another terminal:
+
+    $CTL --server $LISTEN profiles get profiles/demo-eilidh
+
+  or through reflection with buf:
+
+    ops/tools/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge \\
+      http://$LISTEN/careers.v1.ProfileService/ListProfiles -d '{"pageSize": 3}'
+
+  Ctrl-C stops the server, then the private database.
+
+EOT
+# Ctrl-C reaches the server directly (same process group): it drains and
+# exits, and then the EXIT trap stops the database. SIGTERM is passed on.
+"$SERVER" &
+server_pid=$!
+trap 'kill -TERM "$server_pid" 2>/dev/null || true' TERM
+trap 'true' INT
+status=0
+while true; do
+  wait "$server_pid" && status=0 || status=$?
+  kill -0 "$server_pid" 2>/dev/null || break
+done
+exit "$status"

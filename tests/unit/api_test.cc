@@ -1,0 +1,155 @@
+// The gRPC layer in-process, on the in-memory repository: status details on
+// the wire, malformed and non-UTF-8 requests, deadlines.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <future>
+
+#include "careers/v1/profile_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "server/api/call.h"
+#include "server/api/profile_handler.h"
+#include "server/api/rpc_interceptor.h"
+#include "tests/support/test_data.h"
+#include "tests/unit/fake_repository.h"
+
+namespace careers::api {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> WireViolations(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return fields;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) fields.push_back(v.field());
+    }
+  }
+  return fields;
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  ApiTest()
+      : clock_(testing::TestNow()),
+        tokens_(std::string(32, 'k'), absl::Hours(24)),
+        profiles_(repo_, repo_, clock_, tokens_),
+        calls_(authenticator_, policy_, DeadlinePolicy{}),
+        handler_(calls_, profiles_) {
+    InstallProtobufLogHandler();
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&handler_);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
+    f.push_back(std::make_unique<RpcInterceptorFactory>());
+    builder.experimental().SetInterceptorCreators(std::move(f));
+    server_ = builder.BuildAndStart();
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::ProfileService::NewStub(channel_);
+  }
+  ~ApiTest() override { server_->Shutdown(); }
+
+  // Sends raw bytes as a request, as a client with a broken encoder would.
+  grpc::Status SendRaw(const std::string& method, const std::string& bytes) {
+    grpc::GenericStub generic(channel_);
+    grpc::ClientContext context;
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                      [&done](grpc::Status s) { done.set_value(std::move(s)); });
+    return done.get_future().get();
+  }
+
+  testing::FakeRepository repo_;
+  FakeClock clock_;
+  PageTokenCodec tokens_;
+  domain::Profiles profiles_;
+  auth::LocalOperatorAuthenticator authenticator_;
+  auth::AllowAllPolicy policy_;
+  CallRunner calls_;
+  ProfileHandler handler_;
+  std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ProfileService::Stub> stub_;
+};
+
+TEST_F(ApiTest, FieldViolationsTravelAsBadRequestDetails) {
+  grpc::ClientContext context;
+  v1::CreateProfileRequest req;
+  *req.mutable_profile() = testing::ValidProfile();
+  req.mutable_profile()->mutable_birth_date()->set_year(2030);
+  v1::Profile resp;
+  const grpc::Status status = stub_->CreateProfile(&context, req, &resp);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("profile.birth_date"));
+  EXPECT_THAT(WireViolations(status), ElementsAre("profile.birth_date"));
+}
+
+TEST_F(ApiTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
+  v1::CreateProfileRequest req;
+  *req.mutable_profile() = testing::ValidProfile("QQQQ", "MacDonald");
+  std::string bytes = req.SerializeAsString();
+  const size_t at = bytes.find("QQQQ");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 4, "Q\xC3\x28Q");  // 0xC3 0x28: not UTF-8
+  const grpc::Status status = SendRaw("/careers.v1.ProfileService/CreateProfile", bytes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_THAT(WireViolations(status), ElementsAre("profile.given_name"));
+  EXPECT_EQ(repo_.profile_count(), 0);
+}
+
+TEST_F(ApiTest, InvalidUtf8DeepInTheRequestIsNamedToo) {
+  v1::CreateProfileRequest req;
+  *req.mutable_profile() = testing::ValidProfile();
+  req.mutable_profile()->mutable_contact()->set_email("QQQQ@example.org");
+  std::string bytes = req.SerializeAsString();
+  bytes.replace(bytes.find("QQQQ"), 4, "\xFF\xFEQQ");
+  const grpc::Status status = SendRaw("/careers.v1.ProfileService/CreateProfile", bytes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(WireViolations(status), ElementsAre("profile.contact.email"));
+}
+
+TEST_F(ApiTest, MalformedProtobufIsInvalidArgument) {
+  const grpc::Status status =
+      SendRaw("/careers.v1.ProfileService/GetProfile", std::string("\x0a\xff\xff\xff", 4));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("careers.v1.GetProfileRequest"));
+}
+
+TEST_F(ApiTest, NotFoundAndAbortedKeepTheirCodes) {
+  grpc::ClientContext get_context;
+  v1::GetProfileRequest get;
+  get.set_name("profiles/nobody");
+  v1::Profile profile;
+  EXPECT_EQ(stub_->GetProfile(&get_context, get, &profile).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(Deadlines, DefaultCapAndOwn) {
+  const absl::Time now = testing::TestNow();
+  const DeadlinePolicy policy{absl::Seconds(5), absl::Seconds(30)};
+  EXPECT_EQ(EffectiveDeadline(absl::InfiniteFuture(), now, policy), now + absl::Seconds(5));
+  EXPECT_EQ(EffectiveDeadline(now + absl::Seconds(2), now, policy), now + absl::Seconds(2));
+  EXPECT_EQ(EffectiveDeadline(now + absl::Hours(1), now, policy), now + absl::Seconds(30));
+}
+
+TEST(FieldPaths, ShortestPathFromTheRequest) {
+  const auto* type = v1::UpdateProfileRequest::descriptor();
+  EXPECT_EQ(FieldPathTo(type, "careers.v1.Profile.family_name"), "profile.family_name");
+  EXPECT_EQ(FieldPathTo(type, "careers.v1.PostalAddress.town"), "profile.contact.address.town");
+  EXPECT_EQ(FieldPathTo(type, "careers.v1.Nothing.here"), "here");
+}
+
+}  // namespace
+}  // namespace careers::api
