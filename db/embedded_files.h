@@ -2,7 +2,6 @@
 #define CAREERS_DB_EMBEDDED_FILES_H_
 
 #include "absl/strings/string_view.h"
-
 #include "absl/types/span.h"
 
 namespace careers::db {

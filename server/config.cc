@@ -11,10 +11,12 @@ namespace careers {
 namespace {
 
 // CLI11 validator and converter for durations such as 500ms, 5s, 2m.
-absl::Duration ParseDurationOrThrow(const std::string& name, const std::string& text) {
+absl::Duration ParseDurationOrThrow(const std::string& name,
+                                    const std::string& text) {
   absl::Duration d;
   if (!absl::ParseDuration(text, &d) || d <= absl::ZeroDuration()) {
-    throw CLI::ValidationError(name, "must be a positive duration such as 500ms, 5s or 2m");
+    throw CLI::ValidationError(
+        name, "must be a positive duration such as 500ms, 5s or 2m");
   }
   return d;
 }
@@ -24,8 +26,10 @@ absl::Duration ParseDurationOrThrow(const std::string& name, const std::string& 
 std::variant<Config, int> ParseConfig(int argc, char** argv) {
   Config c;
   CLI::App app{
-      "careers-server: the careers service's gRPC API (profiles, goals, actions) "
-      "on MariaDB/MySQL.\nEvery flag can also be set by the environment variable "
+      "careers-server: the careers service's gRPC API (profiles, goals, "
+      "actions) "
+      "on MariaDB/MySQL.\nEvery flag can also be set by the environment "
+      "variable "
       "shown beside it."};
   app.get_formatter()->column_width(40);
 
@@ -45,12 +49,14 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
       ->envname("CAREERS_DB_URL")
       ->required();
   app.add_option("--concurrency", c.concurrency,
-                 "requests served at once: database connections and gRPC worker threads")
+                 "requests served at once: database connections and gRPC "
+                 "worker threads")
       ->envname("CAREERS_CONCURRENCY")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   app.add_option("--default-deadline", default_deadline,
-                 "deadline for calls that set none; database statements get what is left")
+                 "deadline for calls that set none; database statements get "
+                 "what is left")
       ->envname("CAREERS_DEFAULT_DEADLINE")
       ->capture_default_str();
   app.add_option("--max-deadline", max_deadline,
@@ -58,7 +64,8 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
       ->envname("CAREERS_MAX_DEADLINE")
       ->capture_default_str();
   app.add_option("--shutdown-timeout", shutdown_timeout,
-                 "on SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled")
+                 "on SIGTERM/SIGINT, how long in-flight calls may finish "
+                 "before they are cancelled")
       ->envname("CAREERS_SHUTDOWN_TIMEOUT")
       ->capture_default_str();
   app.add_option("--max-message-bytes", c.max_message_bytes,
@@ -66,29 +73,39 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
       ->envname("CAREERS_MAX_MESSAGE_BYTES")
       ->check(CLI::Range(1024, 64 << 20))
       ->capture_default_str();
-  app.add_option("--page-token-key-file", page_token_key_file,
-                 "file with the secret that signs page tokens (replicas must share it); "
-                 "or set CAREERS_PAGE_TOKEN_KEY; random per process if neither is set")
+  app.add_option(
+         "--page-token-key-file", page_token_key_file,
+         "file with the secret that signs page tokens (replicas must share "
+         "it); "
+         "or set CAREERS_PAGE_TOKEN_KEY; random per process if neither is set")
       ->envname("CAREERS_PAGE_TOKEN_KEY_FILE");
-  app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off")
+  app.add_option("--log-level", c.log_level,
+                 "trace, debug, info, warn, error or off")
       ->envname("CAREERS_LOG_LEVEL")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->check(CLI::IsMember(
+          {"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
-  app.add_flag("--migrate", c.migrate,
-               "apply pending database migrations, then exit (before --load-demo-data)");
+  app.add_flag(
+      "--migrate", c.migrate,
+      "apply pending database migrations, then exit (before --load-demo-data)");
   app.add_flag("--load-demo-data", c.load_demo_data,
-               "load the demo organisations, advisers and profiles (idempotent), then exit");
-  app.add_option("--rollback-to", rollback_to,
-                 "revert migrations newer than this version (0 = all), then exit")
+               "load the demo organisations, advisers and profiles "
+               "(idempotent), then exit");
+  app.add_option(
+         "--rollback-to", rollback_to,
+         "revert migrations newer than this version (0 = all), then exit")
       ->check(CLI::NonNegativeNumber);
 
   try {
     app.parse(argc, argv);
-    c.default_deadline = ParseDurationOrThrow("--default-deadline", default_deadline);
+    c.default_deadline =
+        ParseDurationOrThrow("--default-deadline", default_deadline);
     c.max_deadline = ParseDurationOrThrow("--max-deadline", max_deadline);
-    c.shutdown_timeout = ParseDurationOrThrow("--shutdown-timeout", shutdown_timeout);
+    c.shutdown_timeout =
+        ParseDurationOrThrow("--shutdown-timeout", shutdown_timeout);
     if (c.default_deadline > c.max_deadline) {
-      throw CLI::ValidationError("--default-deadline", "must not exceed --max-deadline");
+      throw CLI::ValidationError("--default-deadline",
+                                 "must not exceed --max-deadline");
     }
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
@@ -110,7 +127,8 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
     c.page_token_key = key;
   }
   if (!c.page_token_key.empty() && c.page_token_key.size() < 32) {
-    std::cerr << "careers-server: the page token key must be at least 32 characters\n";
+    std::cerr << "careers-server: the page token key must be at least 32 "
+                 "characters\n";
     return 2;
   }
   return c;

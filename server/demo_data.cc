@@ -6,9 +6,9 @@
 #include "careers/internal/v1/demo_data.pb.h"
 #include "db/embedded_files.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/common/logging.h"
 #include "server/common/status_macros.h"
 #include "server/store/migrator.h"
-#include "server/common/logging.h"
 
 namespace careers {
 namespace {
@@ -30,7 +30,8 @@ absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
   const auto parsed = google::protobuf::util::JsonStringToMessage(
       std::string(DemoFile("profiles.json")), &demo);
   if (!parsed.ok()) {
-    return absl::InternalError(absl::StrCat("db/demo/profiles.json: ", parsed.ToString()));
+    return absl::InternalError(
+        absl::StrCat("db/demo/profiles.json: ", parsed.ToString()));
   }
 
   RequestContext ctx;
@@ -68,14 +69,15 @@ absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
       req.set_request_id(absl::StrCat("load-", person.id(), "-goal-", g));
       CAREERS_ASSIGN_OR_RETURN(v1::Goal goal, profiles.CreateGoal(ctx, req));
       for (int a = 0; a < person.goals(g).actions_size(); ++a) {
-        CAREERS_RETURN_IF_ERROR(
-            create_action(person.goals(g).actions(a), goal.name(),
-                          absl::StrCat("load-", person.id(), "-goal-", g, "-action-", a)));
+        CAREERS_RETURN_IF_ERROR(create_action(
+            person.goals(g).actions(a), goal.name(),
+            absl::StrCat("load-", person.id(), "-goal-", g, "-action-", a)));
       }
     }
     for (int a = 0; a < person.actions_size(); ++a) {
-      CAREERS_RETURN_IF_ERROR(create_action(person.actions(a), "",
-                                            absl::StrCat("load-", person.id(), "-action-", a)));
+      CAREERS_RETURN_IF_ERROR(
+          create_action(person.actions(a), "",
+                        absl::StrCat("load-", person.id(), "-action-", a)));
     }
     ++created;
   }

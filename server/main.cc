@@ -3,10 +3,10 @@
 
 #include <variant>
 
+#include "server/common/logging.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
-#include "server/common/logging.h"
 
 int main(int argc, char** argv) {
   // Block SIGTERM/SIGINT before any thread starts, so that only RunServer's
@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   const careers::Config& config = std::get<careers::Config>(parsed);
 
   auto logger = spdlog::stderr_color_mt("careers");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %v",
+                      spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(config.log_level));
   spdlog::set_default_logger(logger);
   return careers::RunServer(config);

@@ -6,10 +6,13 @@ namespace careers {
 
 void MaintenanceLoop::Add(std::string name, absl::Duration interval,
                           std::function<void()> task) {
-  tasks_.push_back(Task{std::move(name), interval, std::move(task), absl::Now()});
+  tasks_.push_back(
+      Task{std::move(name), interval, std::move(task), absl::Now()});
 }
 
-void MaintenanceLoop::Start() { thread_ = std::thread([this] { Loop(); }); }
+void MaintenanceLoop::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void MaintenanceLoop::Stop() {
   {
@@ -38,7 +41,8 @@ void MaintenanceLoop::Loop() {
     if (next == absl::InfiniteFuture()) {
       wake_.wait(lock, [this] { return stopping_; });
     } else {
-      wake_.wait_until(lock, absl::ToChronoTime(next), [this] { return stopping_; });
+      wake_.wait_until(lock, absl::ToChronoTime(next),
+                       [this] { return stopping_; });
     }
     if (stopping_) return;
   }

@@ -23,7 +23,8 @@ class MaintenanceLoop {
   ~MaintenanceLoop() { Stop(); }
 
   // Before Start: run `task` every `interval`, first right away.
-  void Add(std::string name, absl::Duration interval, std::function<void()> task);
+  void Add(std::string name, absl::Duration interval,
+           std::function<void()> task);
   void Start();
   // Waits for a running task to finish; no task starts after.
   void Stop();

@@ -20,6 +20,7 @@
 #include "server/auth/authenticator.h"
 #include "server/common/clock.h"
 #include "server/common/ids.h"
+#include "server/common/logging.h"
 #include "server/demo_data.h"
 #include "server/domain/paging.h"
 #include "server/domain/profiles.h"
@@ -29,7 +30,6 @@
 #include "server/store/migrator.h"
 #include "server/store/profile_store.h"
 #include "server/store/request_log.h"
-#include "server/common/logging.h"
 
 namespace careers {
 namespace {
@@ -57,7 +57,8 @@ int RunServer(const Config& config) {
   db_options.target = *target;
   db_options.pool_size = config.concurrency;
   db_options.io_timeout = config.max_deadline + absl::Seconds(30);
-  absl::StatusOr<std::unique_ptr<store::Database>> db = store::Database::Open(db_options);
+  absl::StatusOr<std::unique_ptr<store::Database>> db =
+      store::Database::Open(db_options);
   if (!db.ok()) return Fail(db.status(), "opening the database");
 
   absl::StatusOr<std::vector<store::Migration>> migrations =
@@ -66,13 +67,15 @@ int RunServer(const Config& config) {
   store::Migrator migrator(**db, *migrations);
 
   SystemClock clock;
-  const bool serving = !config.migrate && !config.load_demo_data && !config.rollback_to;
+  const bool serving =
+      !config.migrate && !config.load_demo_data && !config.rollback_to;
   std::string page_token_key = config.page_token_key;
   if (page_token_key.empty()) {
     page_token_key = RandomBytes(32);
     if (serving) {
       spdlog::warn(
-          "no page token key configured: page tokens will not survive a restart "
+          "no page token key configured: page tokens will not survive a "
+          "restart "
           "or work across replicas (set CAREERS_PAGE_TOKEN_KEY)");
     }
   }
@@ -85,7 +88,8 @@ int RunServer(const Config& config) {
   if (config.rollback_to) {
     absl::StatusOr<int> reverted = migrator.DownTo(*config.rollback_to);
     if (!reverted.ok()) return Fail(reverted.status(), "rolling back");
-    spdlog::info("rolled back {} migration(s) to version {}", *reverted, *config.rollback_to);
+    spdlog::info("rolled back {} migration(s) to version {}", *reverted,
+                 *config.rollback_to);
     return 0;
   }
   if (config.migrate || config.load_demo_data) {
@@ -95,7 +99,8 @@ int RunServer(const Config& config) {
       spdlog::info("schema is current ({} migration(s) applied now)", *applied);
     }
     if (config.load_demo_data) {
-      if (absl::Status s = migrator.Verify(); !s.ok()) return Fail(s, "checking the schema");
+      if (absl::Status s = migrator.Verify(); !s.ok())
+        return Fail(s, "checking the schema");
       if (absl::Status s = LoadDemoData(**db, profiles); !s.ok()) {
         return Fail(s, "loading demo data");
       }
@@ -104,7 +109,9 @@ int RunServer(const Config& config) {
   }
 
   if (absl::Status s = migrator.Verify(); !s.ok()) {
-    return Fail(s, "refusing to serve: the database schema is not the one this server expects");
+    return Fail(s,
+                "refusing to serve: the database schema is not the one this "
+                "server expects");
   }
 
   auth::LocalOperatorAuthenticator authenticator;
@@ -112,29 +119,33 @@ int RunServer(const Config& config) {
   spdlog::warn(
       "authentication is not enabled yet: every caller acts as the local "
       "operator (admin). Serve on loopback only.");
-  api::CallRunner calls(authenticator, policy,
-                        api::DeadlinePolicy{config.default_deadline, config.max_deadline});
+  api::CallRunner calls(
+      authenticator, policy,
+      api::DeadlinePolicy{config.default_deadline, config.max_deadline});
   api::ProfileHandler profile_handler(calls, profiles);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
+                           &port);
   builder.RegisterService(&profile_handler);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.SetMaxSendMessageSize(config.max_message_bytes);
   grpc::ResourceQuota quota("careers-server");
   quota.SetMaxThreads(config.concurrency + kExtraThreads);
   builder.SetResourceQuota(quota);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<api::RpcInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return Fail(absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen)),
+    return Fail(absl::UnavailableError(
+                    absl::StrCat("cannot listen on ", config.listen)),
                 "starting");
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
@@ -142,27 +153,32 @@ int RunServer(const Config& config) {
   // Health follows the database: SERVING only while it answers.
   store::Database& database = **db;
   MaintenanceLoop maintenance;
-  maintenance.Add("health", kHealthInterval, [&database, health, last_ok = true]() mutable {
-    const absl::Status ping = database.Ping(kHealthTimeout);
-    if (ping.ok() != last_ok) {
-      if (ping.ok()) {
-        spdlog::info("health: database answers again: SERVING");
-      } else {
-        spdlog::error("health: database does not answer ({}): NOT_SERVING", ping.ToString());
-      }
-      last_ok = ping.ok();
-    }
-    health->SetServingStatus(ping.ok());
-  });
+  maintenance.Add(
+      "health", kHealthInterval, [&database, health, last_ok = true]() mutable {
+        const absl::Status ping = database.Ping(kHealthTimeout);
+        if (ping.ok() != last_ok) {
+          if (ping.ok()) {
+            spdlog::info("health: database answers again: SERVING");
+          } else {
+            spdlog::error("health: database does not answer ({}): NOT_SERVING",
+                          ping.ToString());
+          }
+          last_ok = ping.ok();
+        }
+        health->SetServingStatus(ping.ok());
+      });
   maintenance.Add("purge request ids", kPurgeInterval, [&database] {
-    absl::StatusOr<int> purged = store::PurgeExpiredRequestIds(database, absl::Now(), 10000);
-    if (purged.ok() && *purged > 0) spdlog::info("purged {} expired request id(s)", *purged);
+    absl::StatusOr<int> purged =
+        store::PurgeExpiredRequestIds(database, absl::Now(), 10000);
+    if (purged.ok() && *purged > 0)
+      spdlog::info("purged {} expired request id(s)", *purged);
   });
   maintenance.Start();
 
-  const std::string listening = config.listen.substr(0, config.listen.rfind(':'));
-  spdlog::info("serving on {}:{} ({} concurrent calls, database {})", listening, port,
-               config.concurrency, target->Redacted());
+  const std::string listening =
+      config.listen.substr(0, config.listen.rfind(':'));
+  spdlog::info("serving on {}:{} ({} concurrent calls, database {})", listening,
+               port, config.concurrency, target->Redacted());
   std::printf("careers-server listening on %s:%d\n", listening.c_str(), port);
   std::fflush(stdout);
 

@@ -17,11 +17,13 @@ absl::Time EffectiveDeadline(absl::Time client_deadline, absl::Time now,
 }
 
 CallRunner::CallRunner(const auth::Authenticator& authenticator,
-                       const auth::AccessPolicy& policy, DeadlinePolicy deadlines)
+                       const auth::AccessPolicy& policy,
+                       DeadlinePolicy deadlines)
     : authenticator_(authenticator), policy_(policy), deadlines_(deadlines) {}
 
 grpc::Status CallRunner::Run(
-    grpc::ServerContext* context, absl::string_view method, absl::string_view resource,
+    grpc::ServerContext* context, absl::string_view method,
+    absl::string_view resource,
     absl::FunctionRef<absl::Status(const RequestContext&)> body) const {
   RequestContext ctx;
   const auto raw_deadline = context->deadline();
@@ -36,7 +38,8 @@ grpc::Status CallRunner::Run(
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
     authorization = absl::string_view(it->second.data(), it->second.size());
   }
-  absl::StatusOr<auth::Principal> principal = authenticator_.Authenticate(authorization);
+  absl::StatusOr<auth::Principal> principal =
+      authenticator_.Authenticate(authorization);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   ctx.principal = *std::move(principal);
 

@@ -3,10 +3,9 @@
 
 #include <grpcpp/server_context.h>
 
-#include "absl/strings/string_view.h"
-
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/auth/access_policy.h"
 #include "server/auth/authenticator.h"
@@ -34,9 +33,10 @@ class CallRunner {
 
   // `method` is "careers.v1.ProfileService/GetProfile"; `resource` the name
   // the call acts on (the parent for creates and lists).
-  grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
-                   absl::string_view resource,
-                   absl::FunctionRef<absl::Status(const RequestContext&)> body) const;
+  grpc::Status Run(
+      grpc::ServerContext* context, absl::string_view method,
+      absl::string_view resource,
+      absl::FunctionRef<absl::Status(const RequestContext&)> body) const;
 
  private:
   const auth::Authenticator& authenticator_;

@@ -24,12 +24,14 @@ void ProtobufLogHandler(google::protobuf::LogLevel level, const char* filename,
                         int line, const std::string& message) {
   static constexpr char kUtf8Prefix[] = "String field '";
   const size_t at = message.find(kUtf8Prefix);
-  if (at != std::string::npos && message.find("invalid UTF-8") != std::string::npos) {
+  if (at != std::string::npos &&
+      message.find("invalid UTF-8") != std::string::npos) {
     const size_t start = at + sizeof(kUtf8Prefix) - 1;
     const size_t end = message.find('\'', start);
     if (end != std::string::npos) {
       invalid_utf8_field_on_this_thread = message.substr(start, end - start);
-      return;  // a client error, answered as INVALID_ARGUMENT: not worth a log line
+      return;  // a client error, answered as INVALID_ARGUMENT: not worth a log
+               // line
     }
   }
   if (level >= google::protobuf::LOGLEVEL_ERROR) {
@@ -46,16 +48,20 @@ const google::protobuf::Descriptor* RequestType(absl::string_view method) {
   const size_t slash = name.find('/');
   if (slash == std::string::npos) return nullptr;
   name[slash] = '.';
-  const auto* m = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
+  const auto* m =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+          name);
   return m == nullptr ? nullptr : m->input_type();
 }
 
-grpc::Status InvalidRequest(absl::string_view method, absl::string_view bad_field) {
+grpc::Status InvalidRequest(absl::string_view method,
+                            absl::string_view bad_field) {
   const auto* type = RequestType(method);
   std::string field;
   std::string message;
   if (!bad_field.empty()) {
-    field = type != nullptr ? FieldPathTo(type, bad_field) : std::string(bad_field);
+    field =
+        type != nullptr ? FieldPathTo(type, bad_field) : std::string(bad_field);
     message = absl::StrCat("invalid ", field, ": must be valid UTF-8");
   } else {
     message = absl::StrCat("the request is not a valid ",
@@ -81,29 +87,37 @@ grpc::Status InvalidRequest(absl::string_view method, absl::string_view bad_fiel
 RpcInterceptor::RpcInterceptor(grpc::experimental::ServerRpcInfo* info)
     : method_(info->method()), start_(absl::Now()) {}
 
-void RpcInterceptor::Intercept(grpc::experimental::InterceptorBatchMethods* methods) {
-  if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+void RpcInterceptor::Intercept(
+    grpc::experimental::InterceptorBatchMethods* methods) {
+  if (methods->QueryInterceptionHookPoint(
+          InterceptionHookPoints::POST_RECV_MESSAGE)) {
     if (methods->GetRecvMessage() == nullptr) {
       request_unparsable_ = true;
-      invalid_utf8_field_ = std::exchange(invalid_utf8_field_on_this_thread, "");
+      invalid_utf8_field_ =
+          std::exchange(invalid_utf8_field_on_this_thread, "");
     } else {
       invalid_utf8_field_on_this_thread.clear();
     }
   }
-  if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+  if (methods->QueryInterceptionHookPoint(
+          InterceptionHookPoints::PRE_SEND_STATUS)) {
     grpc::Status status = methods->GetSendStatus();
-    if (request_unparsable_ && status.error_code() == grpc::StatusCode::INTERNAL) {
+    if (request_unparsable_ &&
+        status.error_code() == grpc::StatusCode::INTERNAL) {
       status = InvalidRequest(method_, invalid_utf8_field_);
       methods->ModifySendStatus(status);
     }
     spdlog::info("rpc {} {} {:.3f}ms", method_,
-                 absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
+                 absl::StatusCodeToString(
+                     static_cast<absl::StatusCode>(status.error_code())),
                  absl::ToDoubleMilliseconds(absl::Now() - start_));
   }
   methods->Proceed();
 }
 
-void InstallProtobufLogHandler() { google::protobuf::SetLogHandler(&ProtobufLogHandler); }
+void InstallProtobufLogHandler() {
+  google::protobuf::SetLogHandler(&ProtobufLogHandler);
+}
 
 std::string FieldPathTo(const google::protobuf::Descriptor* request,
                         absl::string_view full_field_name) {
@@ -117,15 +131,18 @@ std::string FieldPathTo(const google::protobuf::Descriptor* request,
     if (!seen.insert(type).second) continue;
     for (int i = 0; i < type->field_count(); ++i) {
       const auto* field = type->field(i);
-      const std::string path =
-          prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+      const std::string path = prefix.empty()
+                                   ? field->name()
+                                   : absl::StrCat(prefix, ".", field->name());
       if (field->full_name() == full_field_name) return path;
-      if (field->message_type() != nullptr) queue.emplace_back(field->message_type(), path);
+      if (field->message_type() != nullptr)
+        queue.emplace_back(field->message_type(), path);
     }
   }
   const size_t dot = full_field_name.rfind('.');
-  return std::string(dot == absl::string_view::npos ? full_field_name
-                                                   : full_field_name.substr(dot + 1));
+  return std::string(dot == absl::string_view::npos
+                         ? full_field_name
+                         : full_field_name.substr(dot + 1));
 }
 
 }  // namespace careers::api

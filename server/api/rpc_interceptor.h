@@ -4,8 +4,8 @@
 #include <grpcpp/support/server_interceptor.h>
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 
@@ -26,7 +26,8 @@ class RpcInterceptor final : public grpc::experimental::Interceptor {
   const std::string method_;
   const absl::Time start_;
   bool request_unparsable_ = false;
-  std::string invalid_utf8_field_;  // full field name, e.g. careers.v1.Profile.given_name
+  std::string invalid_utf8_field_;  // full field name, e.g.
+                                    // careers.v1.Profile.given_name
 };
 
 class RpcInterceptorFactory final

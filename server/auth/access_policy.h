@@ -1,9 +1,8 @@
 #ifndef CAREERS_SERVER_AUTH_ACCESS_POLICY_H_
 #define CAREERS_SERVER_AUTH_ACCESS_POLICY_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "server/auth/principal.h"
 
 namespace careers::auth {

@@ -1,9 +1,8 @@
 #ifndef CAREERS_SERVER_AUTH_AUTHENTICATOR_H_
 #define CAREERS_SERVER_AUTH_AUTHENTICATOR_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "server/auth/principal.h"
 
 namespace careers::auth {

@@ -2,8 +2,9 @@
 #define CAREERS_SERVER_AUTH_PRINCIPAL_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace careers::auth {
 
@@ -14,11 +15,11 @@ absl::string_view RoleName(Role role);
 
 // Who is calling, as established from their credentials. A plain value.
 struct Principal {
-  std::string subject;               // stable id of the caller (token `sub`)
+  std::string subject;  // stable id of the caller (token `sub`)
   Role role = Role::kPerson;
-  std::string organisation;          // staff: organisations/{organisation}
-  std::string profile;               // person: profiles/{profile}
-  std::vector<std::string> scopes;   // service: what its token allows
+  std::string organisation;         // staff: organisations/{organisation}
+  std::string profile;              // person: profiles/{profile}
+  std::vector<std::string> scopes;  // service: what its token allows
 };
 
 }  // namespace careers::auth

@@ -30,7 +30,9 @@ class FakeClock final : public Clock {
     return absl::FromUnixNanos(nanos_.load(std::memory_order_relaxed));
   }
   void Set(absl::Time now) { nanos_.store(absl::ToUnixNanos(now)); }
-  void Advance(absl::Duration d) { nanos_.fetch_add(absl::ToInt64Nanoseconds(d)); }
+  void Advance(absl::Duration d) {
+    nanos_.fetch_add(absl::ToInt64Nanoseconds(d));
+  }
 
  private:
   std::atomic<int64_t> nanos_;

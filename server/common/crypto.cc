@@ -25,7 +25,8 @@ std::string HmacSha256(absl::string_view key, absl::string_view data) {
 }
 
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() &&
+         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string HexEncode(absl::string_view bytes) {

@@ -2,6 +2,7 @@
 #define CAREERS_SERVER_COMMON_CRYPTO_H_
 
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace careers {

@@ -9,9 +9,9 @@
 // Abseil 20220623 has no public status macros; these are the usual two.
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define CAREERS_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::absl::Status careers_status_ = (expr);          \
+#define CAREERS_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status careers_status_ = (expr);           \
     if (!careers_status_.ok()) return careers_status_; \
   } while (0)
 

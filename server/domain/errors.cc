@@ -44,15 +44,16 @@ absl::Status NotFound(absl::string_view resource_type, absl::string_view name) {
   return status;
 }
 
-absl::Status FailedPrecondition(absl::string_view type, absl::string_view subject,
+absl::Status FailedPrecondition(absl::string_view type,
+                                absl::string_view subject,
                                 absl::string_view description) {
   google::rpc::PreconditionFailure detail;
   auto* v = detail.add_violations();
   v->set_type(std::string(type));
   v->set_subject(std::string(subject));
   v->set_description(std::string(description));
-  absl::Status status = absl::FailedPreconditionError(
-      absl::StrCat(subject, ": ", description));
+  absl::Status status =
+      absl::FailedPreconditionError(absl::StrCat(subject, ": ", description));
   status.SetPayload(kPreconditionFailureType,
                     absl::Cord(detail.SerializeAsString()));
   return status;
@@ -60,8 +61,9 @@ absl::Status FailedPrecondition(absl::string_view type, absl::string_view subjec
 
 absl::Status EtagMismatch(absl::string_view name) {
   return absl::AbortedError(absl::StrCat(
-      name, " was changed by someone else (etag mismatch): read it again, "
-            "reapply your change and retry"));
+      name,
+      " was changed by someone else (etag mismatch): read it again, "
+      "reapply your change and retry"));
 }
 
 }  // namespace careers::errors

@@ -2,11 +2,11 @@
 #define CAREERS_SERVER_DOMAIN_ERRORS_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 // Errors as values (AIP-193). Each helper returns an absl::Status whose
 // payloads are the google.rpc error details a client needs (BadRequest,
@@ -49,7 +49,8 @@ absl::Status NotFound(absl::string_view resource_type, absl::string_view name);
 
 // FAILED_PRECONDITION with google.rpc.PreconditionFailure: `type` is a short
 // code such as "STATE", `subject` the resource name.
-absl::Status FailedPrecondition(absl::string_view type, absl::string_view subject,
+absl::Status FailedPrecondition(absl::string_view type,
+                                absl::string_view subject,
                                 absl::string_view description);
 
 // ABORTED: the caller's etag does not match the resource's (AIP-154).

@@ -14,7 +14,9 @@
 namespace careers::checks {
 namespace {
 
-bool IsAsciiAlnum(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }
+bool IsAsciiAlnum(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c));
+}
 
 bool IsDnsLabel(absl::string_view label) {
   if (label.empty() || label.size() > 63 || label.front() == '-' ||
@@ -37,9 +39,9 @@ void CheckText(errors::FieldViolations& v, absl::string_view field,
     return;
   }
   if (HasControlCharacters(value, limits.multiline)) {
-    v.Add(std::string(field), limits.multiline
-                                  ? "must not contain control characters"
-                                  : "must be one line without control characters");
+    v.Add(std::string(field),
+          limits.multiline ? "must not contain control characters"
+                           : "must be one line without control characters");
     return;
   }
   if (TrimAsciiWhitespace(value).empty()) {
@@ -196,8 +198,8 @@ void CheckEnum(errors::FieldViolations& v, absl::string_view field,
     return;
   }
   if (type->FindValueByNumber(value) == nullptr) {
-    v.Add(std::string(field),
-          absl::StrCat("has no value ", value, " (see ", type->full_name(), ")"));
+    v.Add(std::string(field), absl::StrCat("has no value ", value, " (see ",
+                                           type->full_name(), ")"));
   }
 }
 
@@ -214,8 +216,8 @@ void CheckOptionalName(errors::FieldViolations& v, absl::string_view field,
 void CheckCount(errors::FieldViolations& v, absl::string_view field, int count,
                 int max) {
   if (count > max) {
-    v.Add(std::string(field),
-          absl::StrCat("must have at most ", max, " entries (it has ", count, ")"));
+    v.Add(std::string(field), absl::StrCat("must have at most ", max,
+                                           " entries (it has ", count, ")"));
   }
 }
 

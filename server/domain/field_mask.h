@@ -1,9 +1,8 @@
 #ifndef CAREERS_SERVER_DOMAIN_FIELD_MASK_H_
 #define CAREERS_SERVER_DOMAIN_FIELD_MASK_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 

@@ -25,20 +25,23 @@ class Parser {
       FilterTerm term;
       term.field = Word();
       if (term.field.empty()) return Error("expected a field name");
-      if (std::find(allowed.begin(), allowed.end(), term.field) == allowed.end()) {
+      if (std::find(allowed.begin(), allowed.end(), term.field) ==
+          allowed.end()) {
         return Error(absl::StrCat("cannot filter on \"", term.field,
                                   "\"; filterable fields are ",
                                   absl::StrJoin(allowed, ", ")));
       }
       for (const FilterTerm& t : terms) {
         if (t.field == term.field) {
-          return Error(absl::StrCat("\"", term.field, "\" appears more than once"));
+          return Error(
+              absl::StrCat("\"", term.field, "\" appears more than once"));
         }
       }
       SkipSpace();
       if (!Consume('=')) {
-        return Error(absl::StrCat("expected = after \"", term.field,
-                                  "\" (only = comparisons joined by AND are supported)"));
+        return Error(absl::StrCat(
+            "expected = after \"", term.field,
+            "\" (only = comparisons joined by AND are supported)"));
       }
       SkipSpace();
       if (Peek() == '"') {
@@ -49,14 +52,17 @@ class Parser {
       } else {
         term.value = Word();
         if (term.value.empty()) {
-          return Error(absl::StrCat("expected a value for \"", term.field, "\""));
+          return Error(
+              absl::StrCat("expected a value for \"", term.field, "\""));
         }
       }
       terms.push_back(std::move(term));
       SkipSpace();
       if (AtEnd()) return terms;
       if (Word() != "AND") {
-        return Error("expected AND between comparisons (OR, NOT and brackets are not supported)");
+        return Error(
+            "expected AND between comparisons (OR, NOT and brackets are not "
+            "supported)");
       }
       SkipSpace();
     }
@@ -71,7 +77,9 @@ class Parser {
     return true;
   }
   void SkipSpace() {
-    while (!AtEnd() && absl::ascii_isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    while (!AtEnd() &&
+           absl::ascii_isspace(static_cast<unsigned char>(text_[pos_])))
+      ++pos_;
   }
   // [A-Za-z0-9_.-]+
   std::string Word() {
@@ -120,7 +128,8 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     absl::string_view filter, const std::vector<absl::string_view>& allowed) {
   if (filter.size() > kMaxFilterLength) {
     return errors::InvalidField(
-        "filter", absl::StrCat("must be at most ", kMaxFilterLength, " characters"));
+        "filter",
+        absl::StrCat("must be at most ", kMaxFilterLength, " characters"));
   }
   return Parser(filter).Parse(allowed);
 }

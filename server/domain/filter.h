@@ -2,17 +2,17 @@
 #define CAREERS_SERVER_DOMAIN_FILTER_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace careers {
 
 // One `field = value` comparison of a filter.
 struct FilterTerm {
   std::string field;
-  std::string value;  // unescaped
+  std::string value;    // unescaped
   bool quoted = false;  // "value" rather than a bare word such as SCHOOL
 };
 

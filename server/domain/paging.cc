@@ -58,11 +58,13 @@ absl::StatusOr<std::vector<std::string>> PageTokenCodec::Decode(
   }
   const absl::string_view payload(raw.data(), raw.size() - kMacBytes);
   const absl::string_view mac(raw.data() + payload.size(), kMacBytes);
-  if (!ConstantTimeEquals(mac, HmacSha256(key_, payload).substr(0, kMacBytes))) {
+  if (!ConstantTimeEquals(mac,
+                          HmacSha256(key_, payload).substr(0, kMacBytes))) {
     return invalid();
   }
   internal::v1::PageToken parsed;
-  if (!parsed.ParseFromArray(payload.data(), static_cast<int>(payload.size())) ||
+  if (!parsed.ParseFromArray(payload.data(),
+                             static_cast<int>(payload.size())) ||
       parsed.query_digest() != query_digest) {
     return errors::InvalidField(
         "page_token",

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace careers {
@@ -29,7 +29,8 @@ class PageTokenCodec {
 
   // A digest identifying a query: the method and every request field that
   // shapes the result (parent, filter, order).
-  static std::string QueryDigest(std::initializer_list<absl::string_view> parts);
+  static std::string QueryDigest(
+      std::initializer_list<absl::string_view> parts);
 
   std::string Encode(absl::string_view query_digest,
                      const std::vector<std::string>& last_key,
@@ -38,9 +39,9 @@ class PageTokenCodec {
   // The last key a token carries. INVALID_ARGUMENT naming `page_token` if it
   // was not issued by a server with this key, was altered, belongs to a
   // different query, or has expired.
-  absl::StatusOr<std::vector<std::string>> Decode(absl::string_view token,
-                                                  absl::string_view query_digest,
-                                                  absl::Time now) const;
+  absl::StatusOr<std::vector<std::string>> Decode(
+      absl::string_view token, absl::string_view query_digest,
+      absl::Time now) const;
 
  private:
   static constexpr size_t kMacBytes = 16;  // truncated HMAC-SHA-256

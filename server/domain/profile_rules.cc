@@ -95,9 +95,10 @@ void CheckQualification(v1::Qualification& q, absl::string_view prefix,
   CheckText(v, Path(prefix, "subject"), q.subject(), kOptionalName);
   CheckText(v, Path(prefix, "grade"), q.grade(), {0, 20});
   CheckText(v, Path(prefix, "awarding_body"), q.awarding_body(), kOptionalName);
-  CheckEnum(v, Path(prefix, "framework"), v1::Qualification::Framework_descriptor(),
-            q.framework(), true);
-  if (q.framework() == v1::Qualification::SCQF && (q.level() < 1 || q.level() > 12)) {
+  CheckEnum(v, Path(prefix, "framework"),
+            v1::Qualification::Framework_descriptor(), q.framework(), true);
+  if (q.framework() == v1::Qualification::SCQF &&
+      (q.level() < 1 || q.level() > 12)) {
     v.Add(Path(prefix, "level"), "must be an SCQF level from 1 to 12");
   } else if (q.framework() == v1::Qualification::CQFW &&
              (q.level() < 0 || q.level() > 8)) {
@@ -106,7 +107,8 @@ void CheckQualification(v1::Qualification& q, absl::string_view prefix,
   CheckEnum(v, Path(prefix, "status"), v1::Qualification::Status_descriptor(),
             q.status(), true);
   if (q.has_award_date()) {
-    const auto day = CheckDate(v, Path(prefix, "award_date"), &q.award_date(), false);
+    const auto day =
+        CheckDate(v, Path(prefix, "award_date"), &q.award_date(), false);
     if (q.status() != v1::Qualification::ACHIEVED) {
       v.Add(Path(prefix, "award_date"), "is only for ACHIEVED qualifications");
     } else if (day && *day > today) {
@@ -127,7 +129,8 @@ std::string NormalizeSchoolStage(absl::string_view stage) {
     return "";
   }
   if (s.rfind("year", 0) == 0 &&
-      absl::SimpleAtoi(TrimAsciiWhitespace(absl::string_view(s).substr(4)), &n) &&
+      absl::SimpleAtoi(TrimAsciiWhitespace(absl::string_view(s).substr(4)),
+                       &n) &&
       n >= 6 && n <= 14) {
     return absl::StrCat("Year ", n);
   }
@@ -142,14 +145,17 @@ void NormalizeAndCheckProfile(v1::Profile& p, absl::CivilDay today,
   Trim(p.mutable_preferred_name());
   CheckText(v, Path(prefix, "given_name"), p.given_name(), kName);
   CheckText(v, Path(prefix, "family_name"), p.family_name(), kName);
-  CheckText(v, Path(prefix, "preferred_name"), p.preferred_name(), kOptionalName);
+  CheckText(v, Path(prefix, "preferred_name"), p.preferred_name(),
+            kOptionalName);
 
-  const auto birth = CheckDate(v, Path(prefix, "birth_date"),
-                               p.has_birth_date() ? &p.birth_date() : nullptr, true);
+  const auto birth =
+      CheckDate(v, Path(prefix, "birth_date"),
+                p.has_birth_date() ? &p.birth_date() : nullptr, true);
   if (birth) {
     if (*birth > today) {
       v.Add(Path(prefix, "birth_date"), "must not be in the future");
-    } else if (const int age = YearsBetween(*birth, today); age < kMinAgeYears) {
+    } else if (const int age = YearsBetween(*birth, today);
+               age < kMinAgeYears) {
       v.Add(Path(prefix, "birth_date"),
             absl::StrCat("the person must be at least ", kMinAgeYears,
                          " years old (they are ", age, ")"));
@@ -160,9 +166,11 @@ void NormalizeAndCheckProfile(v1::Profile& p, absl::CivilDay today,
     }
   }
 
-  if (p.has_contact()) CheckContact(*p.mutable_contact(), Path(prefix, "contact"), v);
+  if (p.has_contact())
+    CheckContact(*p.mutable_contact(), Path(prefix, "contact"), v);
 
-  std::string language = absl::AsciiStrToLower(TrimAsciiWhitespace(p.preferred_language_code()));
+  std::string language =
+      absl::AsciiStrToLower(TrimAsciiWhitespace(p.preferred_language_code()));
   if (language.empty()) language = "en";
   if (language != "en" && language != "cy" && language != "gd") {
     v.Add(Path(prefix, "preferred_language_code"),
@@ -189,8 +197,8 @@ void NormalizeAndCheckProfile(v1::Profile& p, absl::CivilDay today,
   if (p.support_level() == v1::Profile::SUPPORT_LEVEL_UNSPECIFIED) {
     p.set_support_level(v1::Profile::UNIVERSAL);
   }
-  CheckEnum(v, Path(prefix, "support_level"), v1::Profile::SupportLevel_descriptor(),
-            p.support_level(), true);
+  CheckEnum(v, Path(prefix, "support_level"),
+            v1::Profile::SupportLevel_descriptor(), p.support_level(), true);
   CheckOptionalName(v, Path(prefix, "home_organisation"), p.home_organisation(),
                     names::kOrganisations);
 
@@ -201,7 +209,8 @@ void NormalizeAndCheckProfile(v1::Profile& p, absl::CivilDay today,
     Trim(e.mutable_institution());
     CheckText(v, Path(at, "institution"), e.institution(), kTitle);
     CheckText(v, Path(at, "course"), e.course(), kOptionalTitle);
-    CheckOptionalName(v, Path(at, "organisation"), e.organisation(), names::kOrganisations);
+    CheckOptionalName(v, Path(at, "organisation"), e.organisation(),
+                      names::kOrganisations);
     CheckDateRange(v, at, e.has_start_date() ? &e.start_date() : nullptr, true,
                    e.has_end_date() ? &e.end_date() : nullptr);
   }
@@ -212,7 +221,8 @@ void NormalizeAndCheckProfile(v1::Profile& p, absl::CivilDay today,
                        Indexed(prefix, "qualifications", i), today, v);
   }
 
-  CheckCount(v, Path(prefix, "employment_history"), p.employment_history_size(), 50);
+  CheckCount(v, Path(prefix, "employment_history"), p.employment_history_size(),
+             50);
   for (int i = 0; i < p.employment_history_size(); ++i) {
     v1::EmploymentEntry& e = *p.mutable_employment_history(i);
     const std::string at = Indexed(prefix, "employment_history", i);
@@ -228,13 +238,16 @@ void NormalizeAndCheckProfile(v1::Profile& p, absl::CivilDay today,
     }
   }
 
-  CheckCount(v, Path(prefix, "career_interests"), p.career_interests_size(), 20);
+  CheckCount(v, Path(prefix, "career_interests"), p.career_interests_size(),
+             20);
   for (int i = 0; i < p.career_interests_size(); ++i) {
     Trim(p.mutable_career_interests(i));
-    CheckText(v, Indexed(prefix, "career_interests", i), p.career_interests(i), kName);
+    CheckText(v, Indexed(prefix, "career_interests", i), p.career_interests(i),
+              kName);
   }
 
-  CheckCount(v, Path(prefix, "accessibility_needs"), p.accessibility_needs_size(), 20);
+  CheckCount(v, Path(prefix, "accessibility_needs"),
+             p.accessibility_needs_size(), 20);
   for (int i = 0; i < p.accessibility_needs_size(); ++i) {
     v1::AccessibilityNeed& need = *p.mutable_accessibility_needs(i);
     const std::string at = Indexed(prefix, "accessibility_needs", i);
@@ -279,8 +292,10 @@ void NormalizeAndCheckAction(v1::Action& action, absl::string_view profile_id,
             action.owner(), true);
   CheckOptionalName(v, Path(prefix, "owner_adviser"), action.owner_adviser(),
                     names::kAdvisers);
-  if (!action.owner_adviser().empty() && action.owner() != v1::Action::ADVISER) {
-    v.Add(Path(prefix, "owner_adviser"), "is only for actions owned by an ADVISER");
+  if (!action.owner_adviser().empty() &&
+      action.owner() != v1::Action::ADVISER) {
+    v.Add(Path(prefix, "owner_adviser"),
+          "is only for actions owned by an ADVISER");
   }
   CheckDate(v, Path(prefix, "due_date"),
             action.has_due_date() ? &action.due_date() : nullptr, false);
@@ -292,8 +307,11 @@ void NormalizeAndCheckAction(v1::Action& action, absl::string_view profile_id,
     CheckText(v, Path(at, "title"), s.title(), kTitle);
     CheckOptionalName(v, Path(at, "organisation"), s.organisation(),
                       names::kOrganisations);
-    if (!s.uri().empty() && (s.uri().size() > 2000 || !checks::IsValidHttpUrl(s.uri()))) {
-      v.Add(Path(at, "uri"), "must be an http:// or https:// address of at most 2000 characters");
+    if (!s.uri().empty() &&
+        (s.uri().size() > 2000 || !checks::IsValidHttpUrl(s.uri()))) {
+      v.Add(
+          Path(at, "uri"),
+          "must be an http:// or https:// address of at most 2000 characters");
     }
   }
 }

@@ -2,7 +2,6 @@
 #define CAREERS_SERVER_DOMAIN_PROFILE_RULES_H_
 
 #include "absl/strings/string_view.h"
-
 #include "absl/time/civil_time.h"
 #include "careers/v1/profile_service.pb.h"
 #include "server/domain/errors.h"

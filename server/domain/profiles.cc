@@ -47,7 +47,9 @@ std::optional<IdempotencyKey> KeyFor(absl::string_view method,
                                      const Request& req, FieldViolations& v) {
   if (req.request_id().empty()) return std::nullopt;
   if (!IsValidRequestId(req.request_id())) {
-    v.Add("request_id", "must be 1-64 characters of A-Z, a-z, 0-9, - and _ (a UUID is ideal)");
+    v.Add(
+        "request_id",
+        "must be 1-64 characters of A-Z, a-z, 0-9, - and _ (a UUID is ideal)");
     return std::nullopt;
   }
   Request body = req;
@@ -73,9 +75,11 @@ std::optional<int> EnumTerm(const FilterTerm& term, const EnumDescriptor* type,
   const auto* value = type->FindValueByName(absl::AsciiStrToUpper(term.value));
   if (value == nullptr || value->number() == 0) {
     std::vector<std::string> names;
-    for (int i = 1; i < type->value_count(); ++i) names.push_back(type->value(i)->name());
-    v.Add("filter", absl::StrCat(term.field, " has no value \"", term.value,
-                                 "\"; use one of ", absl::StrJoin(names, ", ")));
+    for (int i = 1; i < type->value_count(); ++i)
+      names.push_back(type->value(i)->name());
+    v.Add("filter",
+          absl::StrCat(term.field, " has no value \"", term.value,
+                       "\"; use one of ", absl::StrJoin(names, ", ")));
     return std::nullopt;
   }
   return value->number();
@@ -112,7 +116,8 @@ std::string EncodeCreationCursor(const PageTokenCodec& codec,
                                  const google::protobuf::Timestamp& create_time,
                                  const std::string& id, absl::Time now) {
   return codec.Encode(
-      digest, {absl::StrCat(absl::ToUnixMicros(FromProtoTimestamp(create_time))), id},
+      digest,
+      {absl::StrCat(absl::ToUnixMicros(FromProtoTimestamp(create_time))), id},
       now);
 }
 
@@ -133,16 +138,19 @@ template <typename Resource, typename State>
 Mutation<Resource> StateChange(std::string etag, State to,
                                std::vector<State> allowed,
                                const EnumDescriptor* states, absl::Time now) {
-  return [etag = std::move(etag), to, allowed, states, now](Resource& r) -> absl::Status {
+  return [etag = std::move(etag), to, allowed, states,
+          now](Resource& r) -> absl::Status {
     CAREERS_RETURN_IF_ERROR(CheckEtag(r, etag));
     if (std::find(allowed.begin(), allowed.end(), r.state()) == allowed.end()) {
       std::vector<std::string> from_names;
-      for (State s : allowed) from_names.push_back(states->FindValueByNumber(s)->name());
+      for (State s : allowed)
+        from_names.push_back(states->FindValueByNumber(s)->name());
       return errors::FailedPrecondition(
           "STATE", r.name(),
           absl::StrCat("is ", states->FindValueByNumber(r.state())->name(),
-                       "; it can become ", states->FindValueByNumber(to)->name(),
-                       " only from ", absl::StrJoin(from_names, " or ")));
+                       "; it can become ",
+                       states->FindValueByNumber(to)->name(), " only from ",
+                       absl::StrJoin(from_names, " or ")));
     }
     r.set_state(to);
     *r.mutable_state_time() = ToProtoTimestamp(now);
@@ -171,9 +179,10 @@ absl::Status Profiles::CheckReferences(
   FieldViolations v;
   for (const auto& [field, name] : organisation_refs) {
     if (name.empty()) continue;
-    CAREERS_ASSIGN_OR_RETURN(std::string id,
-                             names::ParseName(field, name, names::kOrganisations));
-    CAREERS_ASSIGN_OR_RETURN(bool exists, directory_.OrganisationExists(ctx, id));
+    CAREERS_ASSIGN_OR_RETURN(
+        std::string id, names::ParseName(field, name, names::kOrganisations));
+    CAREERS_ASSIGN_OR_RETURN(bool exists,
+                             directory_.OrganisationExists(ctx, id));
     if (!exists) v.Add(field, absl::StrCat(name, " does not exist"));
   }
   for (const auto& [field, name] : adviser_refs) {
@@ -198,12 +207,14 @@ absl::StatusOr<v1::Profile> Profiles::CreateProfile(
   profile.clear_update_time();
   profile.clear_etag();
   rules::NormalizeAndCheckProfile(profile, Today(), "profile", v);
-  if (!req.profile_id().empty() && !names::IsValidClientChosenId(req.profile_id())) {
+  if (!req.profile_id().empty() &&
+      !names::IsValidClientChosenId(req.profile_id())) {
     v.Add("profile_id",
           "must be 1-63 characters of a-z, 0-9 and -, starting with a letter "
           "and not ending with -");
   }
-  const std::optional<IdempotencyKey> key = KeyFor("CreateProfile", ctx, req, v);
+  const std::optional<IdempotencyKey> key =
+      KeyFor("CreateProfile", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   CAREERS_RETURN_IF_ERROR(CheckReferences(
       ctx, {{"profile.home_organisation", profile.home_organisation()}}, {}));
@@ -219,8 +230,8 @@ absl::StatusOr<v1::Profile> Profiles::CreateProfile(
 
 absl::StatusOr<v1::Profile> Profiles::GetProfile(
     const RequestContext& ctx, const v1::GetProfileRequest& req) {
-  CAREERS_ASSIGN_OR_RETURN(std::string id,
-                           names::ParseName("name", req.name(), names::kProfiles));
+  CAREERS_ASSIGN_OR_RETURN(
+      std::string id, names::ParseName("name", req.name(), names::kProfiles));
   return repository_.GetProfile(ctx, id);
 }
 
@@ -244,7 +255,8 @@ absl::StatusOr<v1::ListProfilesResponse> Profiles::ListProfiles(
         query.life_stage = static_cast<v1::Profile::LifeStage>(*value);
       }
     } else if (term.field == "support_level") {
-      if (auto value = EnumTerm(term, v1::Profile::SupportLevel_descriptor(), v)) {
+      if (auto value =
+              EnumTerm(term, v1::Profile::SupportLevel_descriptor(), v)) {
         query.support_level = static_cast<v1::Profile::SupportLevel>(*value);
       }
     } else if (term.field == "family_name") {
@@ -263,11 +275,14 @@ absl::StatusOr<v1::ListProfilesResponse> Profiles::ListProfiles(
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
 
   const absl::Time now = clock_.Now();
-  const std::string digest = PageTokenCodec::QueryDigest({"ListProfiles", req.filter()});
+  const std::string digest =
+      PageTokenCodec::QueryDigest({"ListProfiles", req.filter()});
   if (!req.page_token().empty()) {
-    CAREERS_ASSIGN_OR_RETURN(std::vector<std::string> key,
-                             page_tokens_.Decode(req.page_token(), digest, now));
-    if (key.size() != 3) return errors::InvalidField("page_token", "is malformed");
+    CAREERS_ASSIGN_OR_RETURN(
+        std::vector<std::string> key,
+        page_tokens_.Decode(req.page_token(), digest, now));
+    if (key.size() != 3)
+      return errors::InvalidField("page_token", "is malformed");
     query.after = ProfileCursor{key[0], key[1], key[2]};
   }
   CAREERS_ASSIGN_OR_RETURN(Page<v1::Profile> page,
@@ -277,7 +292,8 @@ absl::StatusOr<v1::ListProfilesResponse> Profiles::ListProfiles(
   if (page.has_more && resp.profiles_size() > 0) {
     const v1::Profile& last = *resp.profiles().rbegin();
     resp.set_next_page_token(page_tokens_.Encode(
-        digest, {last.family_name(), last.given_name(), LastSegment(last.name())},
+        digest,
+        {last.family_name(), last.given_name(), LastSegment(last.name())},
         now));
   }
   return resp;
@@ -301,8 +317,8 @@ absl::StatusOr<v1::Profile> Profiles::UpdateProfile(
   return repository_.UpdateProfile(
       ctx, id, [&](v1::Profile& current) -> absl::Status {
         CAREERS_RETURN_IF_ERROR(CheckEtag(current, req.profile().etag()));
-        CAREERS_RETURN_IF_ERROR(
-            ApplyFieldMask(req.update_mask(), req.profile(), current, "update_mask"));
+        CAREERS_RETURN_IF_ERROR(ApplyFieldMask(req.update_mask(), req.profile(),
+                                               current, "update_mask"));
         FieldViolations v;
         rules::NormalizeAndCheckProfile(current, today, "profile", v);
         CAREERS_RETURN_IF_ERROR(v.ToStatus());
@@ -313,8 +329,8 @@ absl::StatusOr<v1::Profile> Profiles::UpdateProfile(
 
 // ------------------------------------------------------------------- goals
 
-absl::StatusOr<v1::Goal> Profiles::CreateGoal(const RequestContext& ctx,
-                                              const v1::CreateGoalRequest& req) {
+absl::StatusOr<v1::Goal> Profiles::CreateGoal(
+    const RequestContext& ctx, const v1::CreateGoalRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       std::string profile_id,
       names::ParseName("parent", req.parent(), names::kProfiles));
@@ -327,7 +343,8 @@ absl::StatusOr<v1::Goal> Profiles::CreateGoal(const RequestContext& ctx,
 
   const absl::Time now = clock_.Now();
   const std::string id = NewResourceId(now);
-  goal.set_name(names::ChildName(names::kProfiles, profile_id, names::kGoals, id));
+  goal.set_name(
+      names::ChildName(names::kProfiles, profile_id, names::kGoals, id));
   goal.set_state(v1::Goal::IN_PROGRESS);
   *goal.mutable_create_time() = ToProtoTimestamp(now);
   *goal.mutable_update_time() = ToProtoTimestamp(now);
@@ -340,7 +357,8 @@ absl::StatusOr<v1::Goal> Profiles::GetGoal(const RequestContext& ctx,
                                            const v1::GetGoalRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
-      names::ParseChildName("name", req.name(), names::kProfiles, names::kGoals));
+      names::ParseChildName("name", req.name(), names::kProfiles,
+                            names::kGoals));
   return repository_.GetGoal(ctx, id.parent_id, id.id);
 }
 
@@ -363,7 +381,8 @@ absl::StatusOr<v1::ListGoalsResponse> Profiles::ListGoals(
       if (auto value = EnumTerm(term, v1::Goal::State_descriptor(), v)) {
         query.state = static_cast<v1::Goal::State>(*value);
       }
-    } else if (auto value = EnumTerm(term, v1::Goal::GoalType_descriptor(), v)) {
+    } else if (auto value =
+                   EnumTerm(term, v1::Goal::GoalType_descriptor(), v)) {
       query.goal_type = static_cast<v1::Goal::GoalType>(*value);
     }
   }
@@ -373,20 +392,23 @@ absl::StatusOr<v1::ListGoalsResponse> Profiles::ListGoals(
   const std::string digest =
       PageTokenCodec::QueryDigest({"ListGoals", req.parent(), req.filter()});
   CAREERS_ASSIGN_OR_RETURN(
-      query.after, DecodeCreationCursor(page_tokens_, req.page_token(), digest, now));
-  CAREERS_ASSIGN_OR_RETURN(Page<v1::Goal> page, repository_.ListGoals(ctx, query));
+      query.after,
+      DecodeCreationCursor(page_tokens_, req.page_token(), digest, now));
+  CAREERS_ASSIGN_OR_RETURN(Page<v1::Goal> page,
+                           repository_.ListGoals(ctx, query));
   v1::ListGoalsResponse resp;
   for (v1::Goal& g : page.items) *resp.add_goals() = std::move(g);
   if (page.has_more && resp.goals_size() > 0) {
     const v1::Goal& last = *resp.goals().rbegin();
-    resp.set_next_page_token(EncodeCreationCursor(
-        page_tokens_, digest, last.create_time(), LastSegment(last.name()), now));
+    resp.set_next_page_token(
+        EncodeCreationCursor(page_tokens_, digest, last.create_time(),
+                             LastSegment(last.name()), now));
   }
   return resp;
 }
 
-absl::StatusOr<v1::Goal> Profiles::UpdateGoal(const RequestContext& ctx,
-                                              const v1::UpdateGoalRequest& req) {
+absl::StatusOr<v1::Goal> Profiles::UpdateGoal(
+    const RequestContext& ctx, const v1::UpdateGoalRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
       names::ParseChildName("goal.name", req.goal().name(), names::kProfiles,
@@ -398,8 +420,8 @@ absl::StatusOr<v1::Goal> Profiles::UpdateGoal(const RequestContext& ctx,
   return repository_.UpdateGoal(
       ctx, id.parent_id, id.id, [&](v1::Goal& current) -> absl::Status {
         CAREERS_RETURN_IF_ERROR(CheckEtag(current, req.goal().etag()));
-        CAREERS_RETURN_IF_ERROR(
-            ApplyFieldMask(req.update_mask(), req.goal(), current, "update_mask"));
+        CAREERS_RETURN_IF_ERROR(ApplyFieldMask(req.update_mask(), req.goal(),
+                                               current, "update_mask"));
         FieldViolations v;
         rules::NormalizeAndCheckGoal(current, "goal", v);
         CAREERS_RETURN_IF_ERROR(v.ToStatus());
@@ -421,7 +443,8 @@ absl::StatusOr<v1::Goal> Profiles::ChangeGoalState(const RequestContext& ctx,
   }
   return repository_.UpdateGoal(
       ctx, id.parent_id, id.id,
-      StateChange<v1::Goal>(etag, to, from, v1::Goal::State_descriptor(), clock_.Now()));
+      StateChange<v1::Goal>(etag, to, from, v1::Goal::State_descriptor(),
+                            clock_.Now()));
 }
 
 // ----------------------------------------------------------------- actions
@@ -429,11 +452,13 @@ absl::StatusOr<v1::Goal> Profiles::ChangeGoalState(const RequestContext& ctx,
 absl::Status Profiles::CheckGoalExists(const RequestContext& ctx,
                                        const std::string& field,
                                        const std::string& goal_name) {
-  auto id = names::ParseChildName(field, goal_name, names::kProfiles, names::kGoals);
+  auto id =
+      names::ParseChildName(field, goal_name, names::kProfiles, names::kGoals);
   if (!id.ok()) return absl::OkStatus();  // the rules report its form
   auto goal = repository_.GetGoal(ctx, id->parent_id, id->id);
   if (absl::IsNotFound(goal.status())) {
-    return errors::InvalidField(field, absl::StrCat(goal_name, " does not exist"));
+    return errors::InvalidField(field,
+                                absl::StrCat(goal_name, " does not exist"));
   }
   return goal.status();
 }
@@ -442,12 +467,13 @@ absl::Status Profiles::CheckActionReferences(const RequestContext& ctx,
                                              const v1::Action& action,
                                              const std::string& prefix) {
   if (!action.goal().empty()) {
-    CAREERS_RETURN_IF_ERROR(CheckGoalExists(ctx, prefix + ".goal", action.goal()));
+    CAREERS_RETURN_IF_ERROR(
+        CheckGoalExists(ctx, prefix + ".goal", action.goal()));
   }
-  return CheckReferences(
-      ctx,
-      {{prefix + ".signposted_to.organisation", action.signposted_to().organisation()}},
-      {{prefix + ".owner_adviser", action.owner_adviser()}});
+  return CheckReferences(ctx,
+                         {{prefix + ".signposted_to.organisation",
+                           action.signposted_to().organisation()}},
+                         {{prefix + ".owner_adviser", action.owner_adviser()}});
 }
 
 absl::StatusOr<v1::Action> Profiles::CreateAction(
@@ -465,7 +491,8 @@ absl::StatusOr<v1::Action> Profiles::CreateAction(
 
   const absl::Time now = clock_.Now();
   const std::string id = NewResourceId(now);
-  action.set_name(names::ChildName(names::kProfiles, profile_id, names::kActions, id));
+  action.set_name(
+      names::ChildName(names::kProfiles, profile_id, names::kActions, id));
   action.set_state(v1::Action::OPEN);
   *action.mutable_create_time() = ToProtoTimestamp(now);
   *action.mutable_update_time() = ToProtoTimestamp(now);
@@ -474,11 +501,12 @@ absl::StatusOr<v1::Action> Profiles::CreateAction(
   return repository_.CreateAction(ctx, profile_id, id, action, KeyPtr(key));
 }
 
-absl::StatusOr<v1::Action> Profiles::GetAction(const RequestContext& ctx,
-                                               const v1::GetActionRequest& req) {
+absl::StatusOr<v1::Action> Profiles::GetAction(
+    const RequestContext& ctx, const v1::GetActionRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
-      names::ParseChildName("name", req.name(), names::kProfiles, names::kActions));
+      names::ParseChildName("name", req.name(), names::kProfiles,
+                            names::kActions));
   return repository_.GetAction(ctx, id.parent_id, id.id);
 }
 
@@ -490,8 +518,9 @@ absl::StatusOr<v1::ListActionsResponse> Profiles::ListActions(
   CAREERS_ASSIGN_OR_RETURN(
       const int page_size,
       ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
-  CAREERS_ASSIGN_OR_RETURN(std::vector<FilterTerm> terms,
-                           ParseFilter(req.filter(), {"state", "owner", "goal"}));
+  CAREERS_ASSIGN_OR_RETURN(
+      std::vector<FilterTerm> terms,
+      ParseFilter(req.filter(), {"state", "owner", "goal"}));
   ActionQuery query;
   query.profile_id = profile_id;
   query.limit = page_size;
@@ -521,14 +550,17 @@ absl::StatusOr<v1::ListActionsResponse> Profiles::ListActions(
   const std::string digest =
       PageTokenCodec::QueryDigest({"ListActions", req.parent(), req.filter()});
   CAREERS_ASSIGN_OR_RETURN(
-      query.after, DecodeCreationCursor(page_tokens_, req.page_token(), digest, now));
-  CAREERS_ASSIGN_OR_RETURN(Page<v1::Action> page, repository_.ListActions(ctx, query));
+      query.after,
+      DecodeCreationCursor(page_tokens_, req.page_token(), digest, now));
+  CAREERS_ASSIGN_OR_RETURN(Page<v1::Action> page,
+                           repository_.ListActions(ctx, query));
   v1::ListActionsResponse resp;
   for (v1::Action& a : page.items) *resp.add_actions() = std::move(a);
   if (page.has_more && resp.actions_size() > 0) {
     const v1::Action& last = *resp.actions().rbegin();
-    resp.set_next_page_token(EncodeCreationCursor(
-        page_tokens_, digest, last.create_time(), LastSegment(last.name()), now));
+    resp.set_next_page_token(
+        EncodeCreationCursor(page_tokens_, digest, last.create_time(),
+                             LastSegment(last.name()), now));
   }
   return resp;
 }
@@ -537,8 +569,8 @@ absl::StatusOr<v1::Action> Profiles::UpdateAction(
     const RequestContext& ctx, const v1::UpdateActionRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
-      names::ParseChildName("action.name", req.action().name(), names::kProfiles,
-                            names::kActions));
+      names::ParseChildName("action.name", req.action().name(),
+                            names::kProfiles, names::kActions));
   v1::Action changes;
   CAREERS_RETURN_IF_ERROR(
       ApplyFieldMask(req.update_mask(), req.action(), changes, "update_mask"));
@@ -547,8 +579,8 @@ absl::StatusOr<v1::Action> Profiles::UpdateAction(
   return repository_.UpdateAction(
       ctx, id.parent_id, id.id, [&](v1::Action& current) -> absl::Status {
         CAREERS_RETURN_IF_ERROR(CheckEtag(current, req.action().etag()));
-        CAREERS_RETURN_IF_ERROR(
-            ApplyFieldMask(req.update_mask(), req.action(), current, "update_mask"));
+        CAREERS_RETURN_IF_ERROR(ApplyFieldMask(req.update_mask(), req.action(),
+                                               current, "update_mask"));
         FieldViolations v;
         rules::NormalizeAndCheckAction(current, id.parent_id, "action", v);
         CAREERS_RETURN_IF_ERROR(v.ToStatus());
@@ -557,10 +589,9 @@ absl::StatusOr<v1::Action> Profiles::UpdateAction(
       });
 }
 
-absl::StatusOr<v1::Action> Profiles::ChangeActionState(const RequestContext& ctx,
-                                                       const std::string& name,
-                                                       const std::string& etag,
-                                                       v1::Action::State to) {
+absl::StatusOr<v1::Action> Profiles::ChangeActionState(
+    const RequestContext& ctx, const std::string& name, const std::string& etag,
+    v1::Action::State to) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
       names::ParseChildName("name", name, names::kProfiles, names::kActions));

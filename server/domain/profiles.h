@@ -23,14 +23,14 @@ class Profiles {
   Profiles(const Profiles&) = delete;
   Profiles& operator=(const Profiles&) = delete;
 
-  absl::StatusOr<v1::Profile> CreateProfile(const RequestContext& ctx,
-                                            const v1::CreateProfileRequest& req);
+  absl::StatusOr<v1::Profile> CreateProfile(
+      const RequestContext& ctx, const v1::CreateProfileRequest& req);
   absl::StatusOr<v1::Profile> GetProfile(const RequestContext& ctx,
                                          const v1::GetProfileRequest& req);
   absl::StatusOr<v1::ListProfilesResponse> ListProfiles(
       const RequestContext& ctx, const v1::ListProfilesRequest& req);
-  absl::StatusOr<v1::Profile> UpdateProfile(const RequestContext& ctx,
-                                            const v1::UpdateProfileRequest& req);
+  absl::StatusOr<v1::Profile> UpdateProfile(
+      const RequestContext& ctx, const v1::UpdateProfileRequest& req);
 
   absl::StatusOr<v1::Goal> CreateGoal(const RequestContext& ctx,
                                       const v1::CreateGoalRequest& req);
@@ -66,11 +66,10 @@ class Profiles {
  private:
   // Checks that the organisation and adviser names a resource refers to
   // exist, adding violations under their field paths.
-  absl::Status CheckReferences(const RequestContext& ctx,
-                               std::vector<std::pair<std::string, std::string>>
-                                   organisation_refs,
-                               std::vector<std::pair<std::string, std::string>>
-                                   adviser_refs);
+  absl::Status CheckReferences(
+      const RequestContext& ctx,
+      std::vector<std::pair<std::string, std::string>> organisation_refs,
+      std::vector<std::pair<std::string, std::string>> adviser_refs);
   absl::Status CheckGoalExists(const RequestContext& ctx,
                                const std::string& field,
                                const std::string& goal_name);

@@ -15,8 +15,8 @@ bool IsIdChar(char c) {
 
 absl::Status BadName(absl::string_view field, absl::string_view pattern) {
   return errors::InvalidField(
-      std::string(field), absl::StrCat("must be a resource name of the form ",
-                                       pattern));
+      std::string(field),
+      absl::StrCat("must be a resource name of the form ", pattern));
 }
 
 }  // namespace
@@ -57,8 +57,8 @@ absl::StatusOr<ChildId> ParseChildName(absl::string_view field,
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != parent_collection ||
       !IsValidId(parts[1]) || parts[2] != collection || !IsValidId(parts[3])) {
-    return BadName(field, absl::StrCat(parent_collection, "/{id}/",
-                                       collection, "/{id}"));
+    return BadName(
+        field, absl::StrCat(parent_collection, "/{id}/", collection, "/{id}"));
   }
   return ChildId{std::string(parts[1]), std::string(parts[3])};
 }

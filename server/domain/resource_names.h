@@ -2,9 +2,9 @@
 #define CAREERS_SERVER_DOMAIN_RESOURCE_NAMES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 // AIP-122 resource names. Parsing errors are INVALID_ARGUMENT naming the
 // request field the name came from.

@@ -28,7 +28,8 @@ absl::Duration QuantizeStatementTimeout(absl::Duration remaining) {
 
 // ------------------------------------------------------------------ Statement
 
-Statement::Statement(sql::PreparedStatement* statement) : statement_(statement) {
+Statement::Statement(sql::PreparedStatement* statement)
+    : statement_(statement) {
   statement_->clearParameters();
 }
 
@@ -52,9 +53,13 @@ Statement& Statement::Bind(bool value) {
   return *this;
 }
 
-Statement& Statement::Bind(absl::Time value) { return Bind(FormatDateTime(value)); }
+Statement& Statement::Bind(absl::Time value) {
+  return Bind(FormatDateTime(value));
+}
 
-Statement& Statement::Bind(absl::CivilDay value) { return Bind(FormatDate(value)); }
+Statement& Statement::Bind(absl::CivilDay value) {
+  return Bind(FormatDate(value));
+}
 
 Statement& Statement::BindNull() {
   statement_->setNull(next_++, 0);
@@ -88,7 +93,8 @@ absl::Time GetTime(sql::ResultSet& rs, int column) {
   std::string err;
   const std::string text = GetString(rs, column);
   if (!absl::ParseTime("%Y-%m-%d %H:%M:%E*S", text, Utc(), &t, &err)) {
-    throw sql::SQLException(absl::StrCat("unreadable DATETIME column ", column));
+    throw sql::SQLException(
+        absl::StrCat("unreadable DATETIME column ", column));
   }
   return t;
 }
@@ -102,7 +108,9 @@ std::optional<absl::CivilDay> GetDay(sql::ResultSet& rs, int column) {
   return day;
 }
 
-uint64_t GetUint64(sql::ResultSet& rs, int column) { return rs.getUInt64(column); }
+uint64_t GetUint64(sql::ResultSet& rs, int column) {
+  return rs.getUInt64(column);
+}
 
 std::string FormatDateTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", t, Utc());
@@ -131,7 +139,8 @@ Statement Connection::Prepare(const std::string& sql) {
   ++statements_sent_;
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
-    std::unique_ptr<sql::PreparedStatement> ps(connection_->prepareStatement(sql));
+    std::unique_ptr<sql::PreparedStatement> ps(
+        connection_->prepareStatement(sql));
     it = prepared_.emplace(sql, std::move(ps)).first;
   }
   return Statement(it->second.get());

@@ -10,9 +10,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
@@ -36,7 +36,9 @@ class Statement {
   explicit Statement(sql::PreparedStatement* statement);
 
   Statement& Bind(absl::string_view value);
-  Statement& Bind(const std::string& value) { return Bind(absl::string_view(value)); }
+  Statement& Bind(const std::string& value) {
+    return Bind(absl::string_view(value));
+  }
   Statement& Bind(const char* value) { return Bind(absl::string_view(value)); }
   Statement& Bind(int64_t value);
   Statement& Bind(int value) { return Bind(static_cast<int64_t>(value)); }
@@ -104,7 +106,8 @@ class Connection {
  private:
   std::unique_ptr<sql::Connection> connection_;
   std::unique_ptr<sql::Statement> plain_;
-  absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>> prepared_;
+  absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>>
+      prepared_;
   ServerFlavor flavor_;
   absl::Duration statement_timeout_ = absl::ZeroDuration();
   absl::Time last_used_ = absl::InfinitePast();

@@ -52,7 +52,7 @@ class ConnectionPool {
   absl::StatusOr<PooledConnection> Acquire(absl::Time deadline);
 
   struct Stats {
-    int open = 0;     // connections open now (idle + in use)
+    int open = 0;  // connections open now (idle + in use)
     int idle = 0;
     int waiting = 0;  // callers waiting for a connection
   };

@@ -12,20 +12,22 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "server/store/sql_error.h"
 #include "server/common/logging.h"
+#include "server/store/sql_error.h"
 
 namespace careers::store {
 namespace {
 
 // get_driver_instance() is not thread-safe: call it once.
 sql::mysql::MySQL_Driver* Driver() {
-  static sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+  static sql::mysql::MySQL_Driver* driver =
+      sql::mysql::get_mysql_driver_instance();
   return driver;
 }
 
 int WholeSeconds(absl::Duration d) {
-  return static_cast<int>(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)))));
+  return static_cast<int>(std::max<int64_t>(
+      1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)))));
 }
 
 // Error numbers whose message is about our SQL, not about data: safe and
@@ -61,9 +63,11 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
     absl::Duration io_timeout, ServerFlavor flavor) {
   sql::ConnectOptionsMap options;
   if (target.socket.empty()) {
-    options["hostName"] = sql::SQLString(absl::StrCat("tcp://", target.host, ":", target.port));
+    options["hostName"] =
+        sql::SQLString(absl::StrCat("tcp://", target.host, ":", target.port));
   } else {
-    options["hostName"] = sql::SQLString(absl::StrCat("unix://", target.socket));
+    options["hostName"] =
+        sql::SQLString(absl::StrCat("unix://", target.socket));
   }
   options["userName"] = sql::SQLString(target.user);
   options["password"] = sql::SQLString(target.password);
@@ -78,20 +82,23 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
     auto connection = std::make_unique<Connection>(std::move(raw), flavor);
     connection->Execute(
         "SET SESSION time_zone = '+00:00', sql_mode = "
-        "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+        "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_"
+        "ZERO,"
         "NO_ENGINE_SUBSTITUTION'");
-    connection->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    connection->Execute(
+        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     return connection;
   } catch (const sql::SQLException& e) {
-    spdlog::warn("database: cannot connect to {}: error {} ({})", target.Redacted(),
-                 e.getErrorCode(), e.getSQLStateCStr());
-    return absl::UnavailableError(absl::StrCat(
-        "cannot connect to the database at ", target.Redacted(), " (error ",
-        e.getErrorCode(), ")"));
+    spdlog::warn("database: cannot connect to {}: error {} ({})",
+                 target.Redacted(), e.getErrorCode(), e.getSQLStateCStr());
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to the database at ", target.Redacted(),
+                     " (error ", e.getErrorCode(), ")"));
   }
 }
 
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(DatabaseOptions options) {
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    DatabaseOptions options) {
   // Probe the server once: which flavour, and whether it is there at all.
   auto probe = OpenConnection(options.target, options.connect_timeout,
                               options.io_timeout, ServerFlavor::kMariaDb);
@@ -99,7 +106,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(DatabaseOptions options
   ServerFlavor flavor = ServerFlavor::kMySql;
   try {
     auto rs = (*probe)->Query("SELECT VERSION()");
-    if (rs->next() && absl::StrContains(absl::AsciiStrToLower(GetString(*rs, 1)), "mariadb")) {
+    if (rs->next() &&
+        absl::StrContains(absl::AsciiStrToLower(GetString(*rs, 1)),
+                          "mariadb")) {
       flavor = ServerFlavor::kMariaDb;
     }
   } catch (const sql::SQLException& e) {
@@ -120,8 +129,9 @@ Database::Database(DatabaseOptions options, ServerFlavor flavor)
 
 Database::~Database() = default;
 
-absl::Status Database::Transact(absl::string_view what, absl::Time deadline,
-                                absl::FunctionRef<absl::Status(Connection&)> fn) {
+absl::Status Database::Transact(
+    absl::string_view what, absl::Time deadline,
+    absl::FunctionRef<absl::Status(Connection&)> fn) {
   return Run(Mode::kTransaction, what, deadline, fn);
 }
 
@@ -135,7 +145,8 @@ absl::Status Database::WithConnection(
   return Run(Mode::kUnlimited, what, absl::InfiniteFuture(), fn);
 }
 
-absl::Status Database::Run(Mode mode, absl::string_view what, absl::Time deadline,
+absl::Status Database::Run(Mode mode, absl::string_view what,
+                           absl::Time deadline,
                            absl::FunctionRef<absl::Status(Connection&)> fn) {
   for (int attempt = 0;; ++attempt) {
     if (deadline - absl::Now() <= absl::Milliseconds(1)) {
@@ -151,8 +162,9 @@ absl::Status Database::Run(Mode mode, absl::string_view what, absl::Time deadlin
       Connection& c = **leased;
       bool in_transaction = false;
       try {
-        c.SetStatementTimeout(mode == Mode::kUnlimited ? absl::InfiniteDuration()
-                                                       : deadline - absl::Now());
+        c.SetStatementTimeout(mode == Mode::kUnlimited
+                                  ? absl::InfiniteDuration()
+                                  : deadline - absl::Now());
         if (mode == Mode::kTransaction) {
           c.Execute("START TRANSACTION");
           in_transaction = true;
@@ -184,7 +196,8 @@ absl::Status Database::Run(Mode mode, absl::string_view what, absl::Time deadlin
           LogSqlError(what, e, "retrying");
           again = true;
           pause = std::min(Backoff(attempt), deadline - absl::Now());
-        } else if (c.broken() && safe_to_reconnect && attempt == 0 && time_left) {
+        } else if (c.broken() && safe_to_reconnect && attempt == 0 &&
+                   time_left) {
           LogSqlError(what, e, "reconnecting");
           again = true;
         } else {

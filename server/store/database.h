@@ -3,11 +3,11 @@
 
 #include <memory>
 #include <mutex>
-#include "absl/strings/string_view.h"
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/store/connection.h"
 #include "server/store/connection_pool.h"
@@ -34,7 +34,8 @@ struct DatabaseOptions {
 class Database {
  public:
   // Connects once to learn the server (MariaDB or MySQL) and fail early.
-  static absl::StatusOr<std::unique_ptr<Database>> Open(DatabaseOptions options);
+  static absl::StatusOr<std::unique_ptr<Database>> Open(
+      DatabaseOptions options);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database();

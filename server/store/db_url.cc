@@ -17,15 +17,20 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view s) {
     }
     int value = 0;
     if (i + 2 >= s.size()) {
-      return absl::InvalidArgumentError("database URL has a truncated %-escape");
+      return absl::InvalidArgumentError(
+          "database URL has a truncated %-escape");
     }
     for (int k = 1; k <= 2; ++k) {
       const char c = s[i + k];
       value <<= 4;
-      if (c >= '0' && c <= '9') value |= c - '0';
-      else if (c >= 'a' && c <= 'f') value |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') value |= c - 'A' + 10;
-      else return absl::InvalidArgumentError("database URL has a bad %-escape");
+      if (c >= '0' && c <= '9')
+        value |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        value |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        value |= c - 'A' + 10;
+      else
+        return absl::InvalidArgumentError("database URL has a bad %-escape");
     }
     out.push_back(static_cast<char>(value));
     i += 2;
@@ -36,7 +41,8 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view s) {
 }  // namespace
 
 std::string DbTarget::Redacted() const {
-  std::string url = absl::StrCat("mysql://", user, password.empty() ? "" : ":***", "@");
+  std::string url =
+      absl::StrCat("mysql://", user, password.empty() ? "" : ":***", "@");
   if (socket.empty()) {
     absl::StrAppend(&url, host, ":", port);
   }
@@ -68,7 +74,8 @@ absl::StatusOr<DbTarget> ParseDbUrl(absl::string_view url) {
   }
   absl::string_view userinfo = rest.substr(0, at);
   rest = rest.substr(at + 1);
-  if (const size_t colon = userinfo.find(':'); colon != absl::string_view::npos) {
+  if (const size_t colon = userinfo.find(':');
+      colon != absl::string_view::npos) {
     auto password = PercentDecode(userinfo.substr(colon + 1));
     if (!password.ok()) return password.status();
     t.password = *std::move(password);
@@ -77,18 +84,21 @@ absl::StatusOr<DbTarget> ParseDbUrl(absl::string_view url) {
   auto user = PercentDecode(userinfo);
   if (!user.ok()) return user.status();
   t.user = *std::move(user);
-  if (t.user.empty()) return absl::InvalidArgumentError("database URL has an empty user");
+  if (t.user.empty())
+    return absl::InvalidArgumentError("database URL has an empty user");
 
   const size_t slash = rest.find('/');
   if (slash == absl::string_view::npos || slash + 1 >= rest.size()) {
-    return absl::InvalidArgumentError("database URL needs a database name (.../DATABASE)");
+    return absl::InvalidArgumentError(
+        "database URL needs a database name (.../DATABASE)");
   }
   auto database = PercentDecode(rest.substr(slash + 1));
   if (!database.ok()) return database.status();
   t.database = *std::move(database);
   absl::string_view hostport = rest.substr(0, slash);
-  if (const size_t colon = hostport.rfind(':'); colon != absl::string_view::npos &&
-                                                hostport.find(']') == absl::string_view::npos) {
+  if (const size_t colon = hostport.rfind(':');
+      colon != absl::string_view::npos &&
+      hostport.find(']') == absl::string_view::npos) {
     if (!absl::SimpleAtoi(hostport.substr(colon + 1), &t.port) || t.port <= 0 ||
         t.port > 65535) {
       return absl::InvalidArgumentError("database URL has a bad port");
@@ -100,7 +110,8 @@ absl::StatusOr<DbTarget> ParseDbUrl(absl::string_view url) {
   while (!query.empty()) {
     const size_t amp = query.find('&');
     absl::string_view param = query.substr(0, amp);
-    query = amp == absl::string_view::npos ? absl::string_view() : query.substr(amp + 1);
+    query = amp == absl::string_view::npos ? absl::string_view()
+                                           : query.substr(amp + 1);
     if (absl::StartsWith(param, "socket=")) {
       auto socket = PercentDecode(param.substr(7));
       if (!socket.ok()) return socket.status();

@@ -2,9 +2,9 @@
 #define CAREERS_SERVER_STORE_DB_URL_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace careers::store {
 

@@ -10,8 +10,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "server/common/crypto.h"
-#include "server/store/sql_error.h"
 #include "server/common/logging.h"
+#include "server/store/sql_error.h"
 
 namespace careers::store {
 namespace {
@@ -32,7 +32,8 @@ std::string Label(int64_t version, absl::string_view name) {
 }
 
 // Runs each statement of `sql`; names the failing statement on error.
-absl::Status RunScript(Connection& c, absl::string_view label, absl::string_view sql) {
+absl::Status RunScript(Connection& c, absl::string_view label,
+                       absl::string_view sql) {
   const std::vector<std::string> statements = SplitSqlStatements(sql);
   for (size_t i = 0; i < statements.size(); ++i) {
     try {
@@ -42,9 +43,9 @@ absl::Status RunScript(Connection& c, absl::string_view label, absl::string_view
       // operator and holds no personal data.
       spdlog::error("migration {}: statement {} failed: error {}: {}", label,
                     i + 1, e.getErrorCode(), e.what());
-      return absl::InternalError(absl::StrCat(
-          "migration ", label, " failed at statement ", i + 1, " (error ",
-          e.getErrorCode(), ": ", e.what(), ")"));
+      return absl::InternalError(
+          absl::StrCat("migration ", label, " failed at statement ", i + 1,
+                       " (error ", e.getErrorCode(), ": ", e.what(), ")"));
     }
   }
   return absl::OkStatus();
@@ -52,17 +53,20 @@ absl::Status RunScript(Connection& c, absl::string_view label, absl::string_view
 
 }  // namespace
 
-absl::Status RunSqlScript(Database& db, absl::string_view label, absl::string_view sql) {
-  return db.WithConnection(label, [&](Connection& c) { return RunScript(c, label, sql); });
+absl::Status RunSqlScript(Database& db, absl::string_view label,
+                          absl::string_view sql) {
+  return db.WithConnection(
+      label, [&](Connection& c) { return RunScript(c, label, sql); });
 }
 
 std::vector<Migrator::Applied> Migrator::ReadApplied(Connection& c) {
   std::vector<Applied> applied;
   auto rs = c.Query(
-      "SELECT version, name, checksum, dirty FROM schema_migrations ORDER BY version");
+      "SELECT version, name, checksum, dirty FROM schema_migrations ORDER BY "
+      "version");
   while (rs->next()) {
-    applied.push_back(Applied{rs->getInt64(1), GetString(*rs, 2), GetString(*rs, 3),
-                              rs->getBoolean(4)});
+    applied.push_back(Applied{rs->getInt64(1), GetString(*rs, 2),
+                              GetString(*rs, 3), rs->getBoolean(4)});
   }
   return applied;
 }
@@ -101,8 +105,9 @@ absl::StatusOr<std::vector<Migration>> LoadMigrations(
   std::vector<Migration> out;
   for (auto& [version, m] : by_version) {
     if (m.up.empty() || m.down.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "migration ", Label(version, m.name), " needs both .up.sql and .down.sql"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("migration ", Label(version, m.name),
+                       " needs both .up.sql and .down.sql"));
     }
     m.checksum = HexEncode(Sha256(m.up));
     out.push_back(std::move(m));
@@ -153,7 +158,8 @@ std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
       i = end - 1;
     } else if (ch == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
       const size_t close = sql.find("*/", i + 2);
-      const size_t end = close == absl::string_view::npos ? sql.size() : close + 2;
+      const size_t end =
+          close == absl::string_view::npos ? sql.size() : close + 2;
       current.append(sql.data() + i, end - i);
       i = end - 1;
     } else if (ch == ';') {
@@ -172,24 +178,27 @@ Migrator::Migrator(Database& db, std::vector<Migration> migrations)
 absl::StatusOr<std::vector<Migrator::Applied>> Migrator::ListApplied() {
   std::vector<Applied> applied;
   bool table_missing = false;
-  absl::Status status = db_.WithConnection("ListMigrations", [&](Connection& c) {
-    try {
-      applied = ReadApplied(c);
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != kNoSuchTable) throw;
-      table_missing = true;
-    }
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      db_.WithConnection("ListMigrations", [&](Connection& c) {
+        try {
+          applied = ReadApplied(c);
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() != kNoSuchTable) throw;
+          table_missing = true;
+        }
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
-  if (table_missing) return absl::NotFoundError("schema_migrations does not exist");
+  if (table_missing)
+    return absl::NotFoundError("schema_migrations does not exist");
   return applied;
 }
 
 absl::Status Migrator::CheckApplied(const std::vector<Applied>& applied) const {
   for (const Applied& a : applied) {
-    auto known = std::find_if(migrations_.begin(), migrations_.end(),
-                              [&](const Migration& m) { return m.version == a.version; });
+    auto known = std::find_if(
+        migrations_.begin(), migrations_.end(),
+        [&](const Migration& m) { return m.version == a.version; });
     if (a.dirty) {
       return absl::FailedPreconditionError(absl::StrCat(
           "migration ", Label(a.version, a.name),
@@ -212,14 +221,16 @@ absl::Status Migrator::CheckApplied(const std::vector<Applied>& applied) const {
   return absl::OkStatus();
 }
 
-absl::Status Migrator::WithLock(absl::string_view what,
-                                absl::FunctionRef<absl::Status(Connection&)> fn) {
+absl::Status Migrator::WithLock(
+    absl::string_view what, absl::FunctionRef<absl::Status(Connection&)> fn) {
   return db_.WithConnection(what, [&](Connection& c) -> absl::Status {
-    auto got = c.Prepare("SELECT GET_LOCK(CONCAT('careers.migrate.', DATABASE()), ?)")
-                   .Bind(static_cast<int64_t>(kLockWaitSeconds))
-                   .Query();
+    auto got =
+        c.Prepare("SELECT GET_LOCK(CONCAT('careers.migrate.', DATABASE()), ?)")
+            .Bind(static_cast<int64_t>(kLockWaitSeconds))
+            .Query();
     if (!got->next() || got->getInt(1) != 1) {
-      return absl::UnavailableError("another migration kept the migration lock");
+      return absl::UnavailableError(
+          "another migration kept the migration lock");
     }
     got.reset();
     absl::Status status;
@@ -237,59 +248,74 @@ absl::Status Migrator::WithLock(absl::string_view what,
 
 absl::StatusOr<int> Migrator::Up() {
   int count = 0;
-  absl::Status status = WithLock("MigrateUp", [&](Connection& c) -> absl::Status {
-    const std::vector<Applied> applied = ReadApplied(c);
-    if (absl::Status s = CheckApplied(applied); !s.ok()) return s;
-    const int64_t newest = applied.empty() ? 0 : applied.back().version;
-    for (const Migration& m : migrations_) {
-      const bool done = std::any_of(applied.begin(), applied.end(),
-                                    [&](const Applied& a) { return a.version == m.version; });
-      if (done) continue;
-      if (m.version < newest) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "migration ", Label(m.version, m.name), " is not applied but the newer ",
-            newest, " is: migrations must be applied in order"));
-      }
-      spdlog::info("migration {}: applying", Label(m.version, m.name));
-      c.Prepare(
-           "INSERT INTO schema_migrations (version, name, checksum, dirty, applied_at) "
-           "VALUES (?, ?, ?, TRUE, UTC_TIMESTAMP(6))")
-          .Bind(m.version)
-          .Bind(m.name)
-          .Bind(m.checksum)
-          .Execute();
-      if (absl::Status s = RunScript(c, Label(m.version, m.name), m.up); !s.ok()) return s;
-      c.Prepare("UPDATE schema_migrations SET dirty = FALSE WHERE version = ?")
-          .Bind(m.version)
-          .Execute();
-      ++count;
-    }
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      WithLock("MigrateUp", [&](Connection& c) -> absl::Status {
+        const std::vector<Applied> applied = ReadApplied(c);
+        if (absl::Status s = CheckApplied(applied); !s.ok()) return s;
+        const int64_t newest = applied.empty() ? 0 : applied.back().version;
+        for (const Migration& m : migrations_) {
+          const bool done = std::any_of(
+              applied.begin(), applied.end(),
+              [&](const Applied& a) { return a.version == m.version; });
+          if (done) continue;
+          if (m.version < newest) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("migration ", Label(m.version, m.name),
+                             " is not applied but the newer ", newest,
+                             " is: migrations must be applied in order"));
+          }
+          spdlog::info("migration {}: applying", Label(m.version, m.name));
+          c.Prepare(
+               "INSERT INTO schema_migrations (version, name, checksum, dirty, "
+               "applied_at) "
+               "VALUES (?, ?, ?, TRUE, UTC_TIMESTAMP(6))")
+              .Bind(m.version)
+              .Bind(m.name)
+              .Bind(m.checksum)
+              .Execute();
+          if (absl::Status s = RunScript(c, Label(m.version, m.name), m.up);
+              !s.ok())
+            return s;
+          c.Prepare(
+               "UPDATE schema_migrations SET dirty = FALSE WHERE version = ?")
+              .Bind(m.version)
+              .Execute();
+          ++count;
+        }
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return count;
 }
 
 absl::StatusOr<int> Migrator::DownTo(int64_t version) {
   int count = 0;
-  absl::Status status = WithLock("MigrateDown", [&](Connection& c) -> absl::Status {
-    const std::vector<Applied> applied = ReadApplied(c);
-    if (absl::Status s = CheckApplied(applied); !s.ok()) return s;
-    for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
-      if (it->version <= version) break;
-      const Migration& m = *std::find_if(
-          migrations_.begin(), migrations_.end(),
-          [&](const Migration& known) { return known.version == it->version; });
-      spdlog::info("migration {}: reverting", Label(m.version, m.name));
-      c.Prepare("UPDATE schema_migrations SET dirty = TRUE WHERE version = ?")
-          .Bind(m.version)
-          .Execute();
-      if (absl::Status s = RunScript(c, Label(m.version, m.name), m.down); !s.ok()) return s;
-      c.Prepare("DELETE FROM schema_migrations WHERE version = ?").Bind(m.version).Execute();
-      ++count;
-    }
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      WithLock("MigrateDown", [&](Connection& c) -> absl::Status {
+        const std::vector<Applied> applied = ReadApplied(c);
+        if (absl::Status s = CheckApplied(applied); !s.ok()) return s;
+        for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
+          if (it->version <= version) break;
+          const Migration& m =
+              *std::find_if(migrations_.begin(), migrations_.end(),
+                            [&](const Migration& known) {
+                              return known.version == it->version;
+                            });
+          spdlog::info("migration {}: reverting", Label(m.version, m.name));
+          c.Prepare(
+               "UPDATE schema_migrations SET dirty = TRUE WHERE version = ?")
+              .Bind(m.version)
+              .Execute();
+          if (absl::Status s = RunScript(c, Label(m.version, m.name), m.down);
+              !s.ok())
+            return s;
+          c.Prepare("DELETE FROM schema_migrations WHERE version = ?")
+              .Bind(m.version)
+              .Execute();
+          ++count;
+        }
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return count;
 }
@@ -303,12 +329,13 @@ absl::Status Migrator::Verify() {
   if (!applied.ok()) return applied.status();
   if (absl::Status s = CheckApplied(*applied); !s.ok()) return s;
   for (const Migration& m : migrations_) {
-    const bool done = std::any_of(applied->begin(), applied->end(),
-                                  [&](const Applied& a) { return a.version == m.version; });
+    const bool done =
+        std::any_of(applied->begin(), applied->end(),
+                    [&](const Applied& a) { return a.version == m.version; });
     if (!done) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "migration ", Label(m.version, m.name),
-          " is not applied: run careers-server --migrate"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("migration ", Label(m.version, m.name),
+                       " is not applied: run careers-server --migrate"));
     }
   }
   return absl::OkStatus();

@@ -3,10 +3,10 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "db/embedded_files.h"
@@ -34,7 +34,8 @@ std::vector<std::string> SplitSqlStatements(absl::string_view sql);
 
 // Runs every statement of `sql` on one connection, outside any time limit
 // (for trusted scripts such as demo data). The error names the statement.
-absl::Status RunSqlScript(Database& db, absl::string_view label, absl::string_view sql);
+absl::Status RunSqlScript(Database& db, absl::string_view label,
+                          absl::string_view sql);
 
 // Applies and verifies migrations, recording each in
 // schema_migrations(version, name, checksum, dirty, applied_at). MariaDB

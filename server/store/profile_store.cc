@@ -60,7 +60,8 @@ Enum EnumOf(const std::string& text, ParseFn parse) {
 }
 
 template <typename T>
-void SetTimes(T& resource, absl::Time create, sql::ResultSet& rs, int update_col) {
+void SetTimes(T& resource, absl::Time create, sql::ResultSet& rs,
+              int update_col) {
   *resource.mutable_create_time() = ToProtoTimestamp(create);
   *resource.mutable_update_time() = ToProtoTimestamp(GetTime(rs, update_col));
 }
@@ -88,26 +89,29 @@ absl::StatusOr<T> UpdateOne(
     Database& db, const RequestContext& ctx, absl::string_view what,
     absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> lock_row,
     Row<T> (*from_row)(sql::ResultSet&), const Mutation<T>& mutate,
-    absl::FunctionRef<void(Connection&, const T&)> write, absl::Status not_found) {
+    absl::FunctionRef<void(Connection&, const T&)> write,
+    absl::Status not_found) {
   T result;
-  absl::Status status = db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
-    std::optional<Row<T>> row;
-    {
-      auto rs = lock_row(c);
-      if (rs->next()) row = from_row(*rs);
-    }
-    if (!row) return not_found;
-    T updated = row->value;
-    absl::Status mutated = mutate(updated);
-    if (!mutated.ok()) return mutated;
-    // What identifies the resource is not the mutation's to change.
-    updated.set_name(row->value.name());
-    *updated.mutable_create_time() = row->value.create_time();
-    write(c, updated);
-    updated.set_etag(MakeEtag(updated.name(), row->create_time, row->version + 1));
-    result = std::move(updated);
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
+        std::optional<Row<T>> row;
+        {
+          auto rs = lock_row(c);
+          if (rs->next()) row = from_row(*rs);
+        }
+        if (!row) return not_found;
+        T updated = row->value;
+        absl::Status mutated = mutate(updated);
+        if (!mutated.ok()) return mutated;
+        // What identifies the resource is not the mutation's to change.
+        updated.set_name(row->value.name());
+        *updated.mutable_create_time() = row->value.create_time();
+        write(c, updated);
+        updated.set_etag(
+            MakeEtag(updated.name(), row->create_time, row->version + 1));
+        result = std::move(updated);
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return result;
 }
@@ -169,13 +173,14 @@ Row<v1::Profile> ProfileFromRow(sql::ResultSet& rs) {
   p.set_family_name(GetString(rs, 3));
   if (auto day = GetDay(rs, 4)) *p.mutable_birth_date() = FromCivilDay(*day);
   p.set_preferred_language_code(GetString(rs, 5));
-  p.set_life_stage(EnumOf<v1::Profile::LifeStage>(GetString(rs, 6),
-                                                  v1::Profile::LifeStage_Parse));
+  p.set_life_stage(EnumOf<v1::Profile::LifeStage>(
+      GetString(rs, 6), v1::Profile::LifeStage_Parse));
   p.set_school_stage(NullableString(rs, 7));
   p.set_support_level(EnumOf<v1::Profile::SupportLevel>(
       GetString(rs, 8), v1::Profile::SupportLevel_Parse));
   if (!rs.isNull(9)) {
-    p.set_home_organisation(names::Name(names::kOrganisations, GetString(rs, 9)));
+    p.set_home_organisation(
+        names::Name(names::kOrganisations, GetString(rs, 9)));
   }
   row.version = GetUint64(rs, 11);
   row.create_time = GetTime(rs, 12);
@@ -223,7 +228,8 @@ Row<v1::Goal> GoalFromRow(sql::ResultSet& rs) {
                               GetString(rs, 2)));
   g.set_title(GetString(rs, 3));
   g.set_description(GetString(rs, 4));
-  g.set_goal_type(EnumOf<v1::Goal::GoalType>(GetString(rs, 5), v1::Goal::GoalType_Parse));
+  g.set_goal_type(
+      EnumOf<v1::Goal::GoalType>(GetString(rs, 5), v1::Goal::GoalType_Parse));
   g.set_state(EnumOf<v1::Goal::State>(GetString(rs, 6), v1::Goal::State_Parse));
   if (auto day = GetDay(rs, 7)) *g.mutable_target_date() = FromCivilDay(*day);
   row.version = GetUint64(rs, 8);
@@ -262,10 +268,13 @@ Row<v1::Action> ActionFromRow(sql::ResultSet& rs) {
     a.set_goal(names::ChildName(names::kProfiles, profile_id, names::kGoals,
                                 GetString(rs, 5)));
   }
-  a.set_owner(EnumOf<v1::Action::Owner>(GetString(rs, 6), v1::Action::Owner_Parse));
-  if (!rs.isNull(7)) a.set_owner_adviser(names::Name(names::kAdvisers, GetString(rs, 7)));
+  a.set_owner(
+      EnumOf<v1::Action::Owner>(GetString(rs, 6), v1::Action::Owner_Parse));
+  if (!rs.isNull(7))
+    a.set_owner_adviser(names::Name(names::kAdvisers, GetString(rs, 7)));
   if (auto day = GetDay(rs, 8)) *a.mutable_due_date() = FromCivilDay(*day);
-  a.set_state(EnumOf<v1::Action::State>(GetString(rs, 9), v1::Action::State_Parse));
+  a.set_state(
+      EnumOf<v1::Action::State>(GetString(rs, 9), v1::Action::State_Parse));
   if (!rs.isNull(10)) {
     v1::Signpost& s = *a.mutable_signposted_to();
     s.set_title(GetString(rs, 10));
@@ -305,14 +314,14 @@ void BindActionColumns(Statement& s, const v1::Action& a) {
 // ---------------------------------------------------------------- profiles
 
 absl::StatusOr<v1::Profile> ProfileStore::CreateProfile(
-    const RequestContext& ctx, const std::string& id, const v1::Profile& profile,
-    const domain::IdempotencyKey* key) {
+    const RequestContext& ctx, const std::string& id,
+    const v1::Profile& profile, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Profile>(
       db_, "CreateProfile", ctx.deadline, key,
       [&](Connection& c) -> absl::StatusOr<v1::Profile> {
-        Statement insert = c.Prepare(absl::StrCat(
-            "INSERT INTO profiles (", kProfileColumns,
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"));
+        Statement insert = c.Prepare(
+            absl::StrCat("INSERT INTO profiles (", kProfileColumns,
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"));
         insert.Bind(id);
         BindProfileColumns(insert, profile);
         const absl::Time create = FromProtoTimestamp(profile.create_time());
@@ -321,7 +330,8 @@ absl::StatusOr<v1::Profile> ProfileStore::CreateProfile(
           insert.Execute();
         } catch (const sql::SQLException& e) {
           if (e.getErrorCode() != mysql_errors::kDuplicateKey) throw;
-          return absl::AlreadyExistsError(absl::StrCat(profile.name(), " already exists"));
+          return absl::AlreadyExistsError(
+              absl::StrCat(profile.name(), " already exists"));
         }
         v1::Profile created = profile;
         created.set_etag(MakeEtag(created.name(), create, 1));
@@ -340,20 +350,23 @@ absl::StatusOr<v1::Profile> ProfileStore::GetProfile(const RequestContext& ctx,
             .Bind(id)
             .Query();
       },
-      ProfileFromRow, errors::NotFound(kProfileType, names::Name(names::kProfiles, id)));
+      ProfileFromRow,
+      errors::NotFound(kProfileType, names::Name(names::kProfiles, id)));
 }
 
 absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
     const RequestContext& ctx, const domain::ProfileQuery& q) {
-  std::string sql = absl::StrCat("SELECT ", kProfileColumns, " FROM profiles WHERE TRUE");
+  std::string sql =
+      absl::StrCat("SELECT ", kProfileColumns, " FROM profiles WHERE TRUE");
   if (q.home_organisation_id) sql += " AND home_organisation_id = ?";
   if (q.life_stage) sql += " AND life_stage = ?";
   if (q.support_level) sql += " AND support_level = ?";
   if (q.family_name) sql += " AND family_name = ?";
   if (q.family_name_prefix) sql += " AND family_name LIKE ? ESCAPE '\\\\'";
   if (q.after) {
-    sql += " AND (family_name > ? OR (family_name = ? AND (given_name > ? OR "
-           "(given_name = ? AND id > ?))))";
+    sql +=
+        " AND (family_name > ? OR (family_name = ? AND (given_name > ? OR "
+        "(given_name = ? AND id > ?))))";
   }
   sql += " ORDER BY family_name, given_name, id LIMIT ?";
   return ListRows<v1::Profile>(
@@ -362,7 +375,8 @@ absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
         Statement s = c.Prepare(sql);
         if (q.home_organisation_id) s.Bind(*q.home_organisation_id);
         if (q.life_stage) s.Bind(v1::Profile::LifeStage_Name(*q.life_stage));
-        if (q.support_level) s.Bind(v1::Profile::SupportLevel_Name(*q.support_level));
+        if (q.support_level)
+          s.Bind(v1::Profile::SupportLevel_Name(*q.support_level));
         if (q.family_name) s.Bind(*q.family_name);
         if (q.family_name_prefix) s.Bind(LikePrefix(*q.family_name_prefix));
         if (q.after) {
@@ -393,7 +407,8 @@ absl::StatusOr<v1::Profile> ProfileStore::UpdateProfile(
       ProfileFromRow, mutate,
       [&](Connection& c, const v1::Profile& p) {
         Statement update = c.Prepare(
-            "UPDATE profiles SET given_name = ?, family_name = ?, birth_date = ?, "
+            "UPDATE profiles SET given_name = ?, family_name = ?, birth_date = "
+            "?, "
             "preferred_language = ?, life_stage = ?, school_stage = ?, "
             "support_level = ?, home_organisation_id = ?, details = ?, "
             "version = version + 1, update_time = ? WHERE id = ?");
@@ -405,20 +420,20 @@ absl::StatusOr<v1::Profile> ProfileStore::UpdateProfile(
 
 // ------------------------------------------------------------------- goals
 
-absl::StatusOr<v1::Goal> ProfileStore::CreateGoal(const RequestContext& ctx,
-                                                  const std::string& profile_id,
-                                                  const std::string& id,
-                                                  const v1::Goal& goal,
-                                                  const domain::IdempotencyKey* key) {
+absl::StatusOr<v1::Goal> ProfileStore::CreateGoal(
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id, const v1::Goal& goal,
+    const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Goal>(
       db_, "CreateGoal", ctx.deadline, key,
       [&](Connection& c) -> absl::StatusOr<v1::Goal> {
         if (!LockProfileForChild(c, profile_id)) {
-          return errors::NotFound(kProfileType, names::Name(names::kProfiles, profile_id));
+          return errors::NotFound(kProfileType,
+                                  names::Name(names::kProfiles, profile_id));
         }
-        Statement insert = c.Prepare(absl::StrCat(
-            "INSERT INTO goals (", kGoalColumns,
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"));
+        Statement insert = c.Prepare(
+            absl::StrCat("INSERT INTO goals (", kGoalColumns,
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"));
         insert.Bind(profile_id).Bind(id);
         BindGoalColumns(insert, goal);
         const absl::Time create = FromProtoTimestamp(goal.create_time());
@@ -439,8 +454,9 @@ absl::StatusOr<v1::Goal> ProfileStore::GetGoal(const RequestContext& ctx,
       db_, ctx, "GetGoal",
       [&](Connection& c) {
         return c
-            .Prepare(absl::StrCat("SELECT ", kGoalColumns,
-                                  " FROM goals WHERE profile_id = ? AND id = ?"))
+            .Prepare(
+                absl::StrCat("SELECT ", kGoalColumns,
+                             " FROM goals WHERE profile_id = ? AND id = ?"))
             .Bind(profile_id)
             .Bind(id)
             .Query();
@@ -450,8 +466,8 @@ absl::StatusOr<v1::Goal> ProfileStore::GetGoal(const RequestContext& ctx,
                                                    names::kGoals, id)));
 }
 
-absl::StatusOr<Page<v1::Goal>> ProfileStore::ListGoals(const RequestContext& ctx,
-                                                       const domain::GoalQuery& q) {
+absl::StatusOr<Page<v1::Goal>> ProfileStore::ListGoals(
+    const RequestContext& ctx, const domain::GoalQuery& q) {
   std::string sql =
       absl::StrCat("SELECT ", kGoalColumns, " FROM goals WHERE profile_id = ?");
   if (q.state) sql += " AND state = ?";
@@ -466,7 +482,9 @@ absl::StatusOr<Page<v1::Goal>> ProfileStore::ListGoals(const RequestContext& ctx
         if (q.state) s.Bind(v1::Goal::State_Name(*q.state));
         if (q.goal_type) s.Bind(v1::Goal::GoalType_Name(*q.goal_type));
         if (q.after) {
-          s.Bind(q.after->create_time).Bind(q.after->create_time).Bind(q.after->id);
+          s.Bind(q.after->create_time)
+              .Bind(q.after->create_time)
+              .Bind(q.after->id);
         }
         s.Bind(static_cast<int64_t>(q.limit) + 1);
         return s.Query();
@@ -474,16 +492,16 @@ absl::StatusOr<Page<v1::Goal>> ProfileStore::ListGoals(const RequestContext& ctx
       GoalFromRow, q.limit);
 }
 
-absl::StatusOr<v1::Goal> ProfileStore::UpdateGoal(const RequestContext& ctx,
-                                                  const std::string& profile_id,
-                                                  const std::string& id,
-                                                  const Mutation<v1::Goal>& mutate) {
+absl::StatusOr<v1::Goal> ProfileStore::UpdateGoal(
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id, const Mutation<v1::Goal>& mutate) {
   return UpdateOne<v1::Goal>(
       db_, ctx, "UpdateGoal",
       [&](Connection& c) {
         return c
-            .Prepare(absl::StrCat("SELECT ", kGoalColumns,
-                                  " FROM goals WHERE profile_id = ? AND id = ? FOR UPDATE"))
+            .Prepare(absl::StrCat(
+                "SELECT ", kGoalColumns,
+                " FROM goals WHERE profile_id = ? AND id = ? FOR UPDATE"))
             .Bind(profile_id)
             .Bind(id)
             .Query();
@@ -491,8 +509,10 @@ absl::StatusOr<v1::Goal> ProfileStore::UpdateGoal(const RequestContext& ctx,
       GoalFromRow, mutate,
       [&](Connection& c, const v1::Goal& g) {
         Statement update = c.Prepare(
-            "UPDATE goals SET title = ?, description = ?, goal_type = ?, state = ?, "
-            "target_date = ?, version = version + 1, update_time = ?, state_time = ? "
+            "UPDATE goals SET title = ?, description = ?, goal_type = ?, state "
+            "= ?, "
+            "target_date = ?, version = version + 1, update_time = ?, "
+            "state_time = ? "
             "WHERE profile_id = ? AND id = ?");
         BindGoalColumns(update, g);
         update.Bind(FromProtoTimestamp(g.update_time()))
@@ -508,13 +528,15 @@ absl::StatusOr<v1::Goal> ProfileStore::UpdateGoal(const RequestContext& ctx,
 // ----------------------------------------------------------------- actions
 
 absl::StatusOr<v1::Action> ProfileStore::CreateAction(
-    const RequestContext& ctx, const std::string& profile_id, const std::string& id,
-    const v1::Action& action, const domain::IdempotencyKey* key) {
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id, const v1::Action& action,
+    const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Action>(
       db_, "CreateAction", ctx.deadline, key,
       [&](Connection& c) -> absl::StatusOr<v1::Action> {
         if (!LockProfileForChild(c, profile_id)) {
-          return errors::NotFound(kProfileType, names::Name(names::kProfiles, profile_id));
+          return errors::NotFound(kProfileType,
+                                  names::Name(names::kProfiles, profile_id));
         }
         Statement insert = c.Prepare(absl::StrCat(
             "INSERT INTO actions (", kActionColumns,
@@ -532,28 +554,30 @@ absl::StatusOr<v1::Action> ProfileStore::CreateAction(
       });
 }
 
-absl::StatusOr<v1::Action> ProfileStore::GetAction(const RequestContext& ctx,
-                                                   const std::string& profile_id,
-                                                   const std::string& id) {
+absl::StatusOr<v1::Action> ProfileStore::GetAction(
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id) {
   return ReadOne<v1::Action>(
       db_, ctx, "GetAction",
       [&](Connection& c) {
         return c
-            .Prepare(absl::StrCat("SELECT ", kActionColumns,
-                                  " FROM actions WHERE profile_id = ? AND id = ?"))
+            .Prepare(
+                absl::StrCat("SELECT ", kActionColumns,
+                             " FROM actions WHERE profile_id = ? AND id = ?"))
             .Bind(profile_id)
             .Bind(id)
             .Query();
       },
       ActionFromRow,
-      errors::NotFound(kActionType, names::ChildName(names::kProfiles, profile_id,
-                                                     names::kActions, id)));
+      errors::NotFound(
+          kActionType,
+          names::ChildName(names::kProfiles, profile_id, names::kActions, id)));
 }
 
 absl::StatusOr<Page<v1::Action>> ProfileStore::ListActions(
     const RequestContext& ctx, const domain::ActionQuery& q) {
-  std::string sql =
-      absl::StrCat("SELECT ", kActionColumns, " FROM actions WHERE profile_id = ?");
+  std::string sql = absl::StrCat("SELECT ", kActionColumns,
+                                 " FROM actions WHERE profile_id = ?");
   if (q.state) sql += " AND state = ?";
   if (q.owner) sql += " AND owner = ?";
   if (q.goal_id) sql += " AND goal_id = ?";
@@ -568,7 +592,9 @@ absl::StatusOr<Page<v1::Action>> ProfileStore::ListActions(
         if (q.owner) s.Bind(v1::Action::Owner_Name(*q.owner));
         if (q.goal_id) s.Bind(*q.goal_id);
         if (q.after) {
-          s.Bind(q.after->create_time).Bind(q.after->create_time).Bind(q.after->id);
+          s.Bind(q.after->create_time)
+              .Bind(q.after->create_time)
+              .Bind(q.after->id);
         }
         s.Bind(static_cast<int64_t>(q.limit) + 1);
         return s.Query();
@@ -577,8 +603,8 @@ absl::StatusOr<Page<v1::Action>> ProfileStore::ListActions(
 }
 
 absl::StatusOr<v1::Action> ProfileStore::UpdateAction(
-    const RequestContext& ctx, const std::string& profile_id, const std::string& id,
-    const Mutation<v1::Action>& mutate) {
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id, const Mutation<v1::Action>& mutate) {
   return UpdateOne<v1::Action>(
       db_, ctx, "UpdateAction",
       [&](Connection& c) {
@@ -593,9 +619,12 @@ absl::StatusOr<v1::Action> ProfileStore::UpdateAction(
       ActionFromRow, mutate,
       [&](Connection& c, const v1::Action& a) {
         Statement update = c.Prepare(
-            "UPDATE actions SET title = ?, description = ?, goal_id = ?, owner = ?, "
-            "owner_adviser_id = ?, due_date = ?, state = ?, signpost_title = ?, "
-            "signpost_organisation_id = ?, signpost_uri = ?, version = version + 1, "
+            "UPDATE actions SET title = ?, description = ?, goal_id = ?, owner "
+            "= ?, "
+            "owner_adviser_id = ?, due_date = ?, state = ?, signpost_title = "
+            "?, "
+            "signpost_organisation_id = ?, signpost_uri = ?, version = version "
+            "+ 1, "
             "update_time = ?, state_time = ? WHERE profile_id = ? AND id = ?");
         BindActionColumns(update, a);
         update.Bind(FromProtoTimestamp(a.update_time()))
@@ -604,8 +633,9 @@ absl::StatusOr<v1::Action> ProfileStore::UpdateAction(
             .Bind(id)
             .Execute();
       },
-      errors::NotFound(kActionType, names::ChildName(names::kProfiles, profile_id,
-                                                     names::kActions, id)));
+      errors::NotFound(
+          kActionType,
+          names::ChildName(names::kProfiles, profile_id, names::kActions, id)));
 }
 
 // --------------------------------------------------------------- directory
@@ -626,15 +656,16 @@ absl::StatusOr<bool> Exists(Database& db, const RequestContext& ctx,
 
 }  // namespace
 
-absl::StatusOr<bool> DirectoryStore::OrganisationExists(const RequestContext& ctx,
-                                                        const std::string& id) {
+absl::StatusOr<bool> DirectoryStore::OrganisationExists(
+    const RequestContext& ctx, const std::string& id) {
   return Exists(db_, ctx, "OrganisationExists",
                 "SELECT 1 FROM organisations WHERE id = ?", id);
 }
 
 absl::StatusOr<bool> DirectoryStore::AdviserExists(const RequestContext& ctx,
                                                    const std::string& id) {
-  return Exists(db_, ctx, "AdviserExists", "SELECT 1 FROM advisers WHERE id = ?", id);
+  return Exists(db_, ctx, "AdviserExists",
+                "SELECT 1 FROM advisers WHERE id = ?", id);
 }
 
 }  // namespace careers::store

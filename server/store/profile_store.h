@@ -25,11 +25,10 @@ class ProfileStore final : public domain::ProfileRepository {
       const RequestContext& ctx, const std::string& id,
       const domain::Mutation<v1::Profile>& mutate) override;
 
-  absl::StatusOr<v1::Goal> CreateGoal(const RequestContext& ctx,
-                                      const std::string& profile_id,
-                                      const std::string& id,
-                                      const v1::Goal& goal,
-                                      const domain::IdempotencyKey* key) override;
+  absl::StatusOr<v1::Goal> CreateGoal(
+      const RequestContext& ctx, const std::string& profile_id,
+      const std::string& id, const v1::Goal& goal,
+      const domain::IdempotencyKey* key) override;
   absl::StatusOr<v1::Goal> GetGoal(const RequestContext& ctx,
                                    const std::string& profile_id,
                                    const std::string& id) override;
@@ -50,7 +49,8 @@ class ProfileStore final : public domain::ProfileRepository {
       const RequestContext& ctx, const domain::ActionQuery& query) override;
   absl::StatusOr<v1::Action> UpdateAction(
       const RequestContext& ctx, const std::string& profile_id,
-      const std::string& id, const domain::Mutation<v1::Action>& mutate) override;
+      const std::string& id,
+      const domain::Mutation<v1::Action>& mutate) override;
 
  private:
   Database& db_;

@@ -29,12 +29,14 @@ absl::StatusOr<std::optional<std::string>> ClaimRequestId(
                 .Bind(key.request_id)
                 .Query();
   if (!rs->next()) {
-    return absl::AbortedError("a concurrent request with this request_id failed; retry");
+    return absl::AbortedError(
+        "a concurrent request with this request_id failed; retry");
   }
   if (GetTime(*rs, 3) < now) {
     rs.reset();
     c.Prepare(
-         "UPDATE request_log SET request_hash = ?, response = '', create_time = ?, "
+         "UPDATE request_log SET request_hash = ?, response = '', create_time "
+         "= ?, "
          "expire_time = ? WHERE scope = ? AND request_id = ?")
         .Bind(key.request_hash)
         .Bind(now)
@@ -55,14 +57,16 @@ absl::StatusOr<std::optional<std::string>> ClaimRequestId(
 
 void RecordResponse(Connection& c, const domain::IdempotencyKey& key,
                     const google::protobuf::Message& response) {
-  c.Prepare("UPDATE request_log SET response = ? WHERE scope = ? AND request_id = ?")
+  c.Prepare(
+       "UPDATE request_log SET response = ? WHERE scope = ? AND request_id = ?")
       .Bind(response.SerializeAsString())
       .Bind(key.scope)
       .Bind(key.request_id)
       .Execute();
 }
 
-absl::StatusOr<int> PurgeExpiredRequestIds(Database& db, absl::Time now, int limit) {
+absl::StatusOr<int> PurgeExpiredRequestIds(Database& db, absl::Time now,
+                                           int limit) {
   int purged = 0;
   absl::Status status = db.Transact(
       "PurgeExpiredRequestIds", now + absl::Seconds(30), [&](Connection& c) {

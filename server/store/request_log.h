@@ -3,10 +3,10 @@
 
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "server/domain/profile_repository.h"
@@ -43,24 +43,25 @@ absl::StatusOr<Resource> CreateOnce(
     const domain::IdempotencyKey* key,
     absl::FunctionRef<absl::StatusOr<Resource>(Connection&)> insert) {
   Resource result;
-  absl::Status status = db.Transact(what, deadline, [&](Connection& c) -> absl::Status {
-    if (key != nullptr) {
-      absl::StatusOr<std::optional<std::string>> replay =
-          ClaimRequestId(c, *key, absl::Now());
-      if (!replay.ok()) return replay.status();
-      if (replay->has_value()) {
-        if (!result.ParseFromString(**replay)) {
-          return absl::InternalError("stored response is unreadable");
+  absl::Status status =
+      db.Transact(what, deadline, [&](Connection& c) -> absl::Status {
+        if (key != nullptr) {
+          absl::StatusOr<std::optional<std::string>> replay =
+              ClaimRequestId(c, *key, absl::Now());
+          if (!replay.ok()) return replay.status();
+          if (replay->has_value()) {
+            if (!result.ParseFromString(**replay)) {
+              return absl::InternalError("stored response is unreadable");
+            }
+            return absl::OkStatus();
+          }
         }
+        absl::StatusOr<Resource> inserted = insert(c);
+        if (!inserted.ok()) return inserted.status();
+        result = *std::move(inserted);
+        if (key != nullptr) RecordResponse(c, *key, result);
         return absl::OkStatus();
-      }
-    }
-    absl::StatusOr<Resource> inserted = insert(c);
-    if (!inserted.ok()) return inserted.status();
-    result = *std::move(inserted);
-    if (key != nullptr) RecordResponse(c, *key, result);
-    return absl::OkStatus();
-  });
+      });
   if (!status.ok()) return status;
   return result;
 }

@@ -45,8 +45,8 @@ bool BreaksConnection(const sql::SQLException& e) {
   const int code = e.getErrorCode();
   // 2000-2999 are client-side errors (CR_*): the connection state is unknown.
   // Code 0 comes from Connector/C++ itself (closed connection, bad use).
-  return code == 0 || (code >= 2000 && code < 3000) || code == kServerShutdown ||
-         code == kConnectionKilled;
+  return code == 0 || (code >= 2000 && code < 3000) ||
+         code == kServerShutdown || code == kConnectionKilled;
 }
 
 }  // namespace careers::store

@@ -1,5 +1,7 @@
 // The database layer on a real MariaDB: pool limits, deadlines reaching SQL,
 // replaced connections, deadlock retries, error mapping, rollbacks.
+#include "server/store/database.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -9,7 +11,6 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/store/database.h"
 #include "tests/support/test_database.h"
 
 namespace careers::store {
@@ -43,7 +44,8 @@ class DatabaseTest : public ::testing::Test {
   void SetUp() override {
     test_db_ = TestDatabase::Create(/*migrate=*/false, /*pool_size=*/2);
     ASSERT_NE(test_db_, nullptr);
-    test_db_->Exec("CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB");
+    test_db_->Exec(
+        "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB");
     test_db_->Exec("INSERT INTO t VALUES (1, 0), (2, 0)");
   }
   Database& db() { return test_db_->db(); }
@@ -55,8 +57,9 @@ TEST_F(DatabaseTest, PoolExhaustionIsUnavailableWithinTheDeadline) {
   auto b = db().pool().Acquire(absl::InfiniteFuture());
   ASSERT_TRUE(a.ok() && b.ok());
   const absl::Time start = absl::Now();
-  const absl::Status status = db().Read("test", start + absl::Milliseconds(300),
-                                        [](Connection&) { return absl::OkStatus(); });
+  const absl::Status status =
+      db().Read("test", start + absl::Milliseconds(300),
+                [](Connection&) { return absl::OkStatus(); });
   const absl::Duration waited = absl::Now() - start;
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_GE(waited, absl::Milliseconds(250));
@@ -64,10 +67,12 @@ TEST_F(DatabaseTest, PoolExhaustionIsUnavailableWithinTheDeadline) {
   EXPECT_EQ(db().pool().stats().open, 2);
 
   *a = PooledConnection();  // give one back
-  EXPECT_TRUE(db().Read("test", absl::Now() + absl::Seconds(5), [](Connection& c) {
-                c.Query("SELECT 1");
-                return absl::OkStatus();
-              }).ok());
+  EXPECT_TRUE(db().Read("test", absl::Now() + absl::Seconds(5),
+                        [](Connection& c) {
+                          c.Query("SELECT 1");
+                          return absl::OkStatus();
+                        })
+                  .ok());
 }
 
 TEST_F(DatabaseTest, StatementTimeLimitFollowsTheDeadlineIntoLockWaits) {
@@ -90,32 +95,36 @@ TEST_F(DatabaseTest, StatementTimeLimitFollowsTheDeadlineIntoLockWaits) {
 
 TEST_F(DatabaseTest, AnExpiredDeadlineNeverReachesTheDatabase) {
   bool ran = false;
-  const absl::Status status = db().Read("test", absl::Now() - absl::Seconds(1), [&](Connection&) {
-    ran = true;
-    return absl::OkStatus();
-  });
+  const absl::Status status =
+      db().Read("test", absl::Now() - absl::Seconds(1), [&](Connection&) {
+        ran = true;
+        return absl::OkStatus();
+      });
   EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_FALSE(ran);
 }
 
 TEST_F(DatabaseTest, KilledConnectionsAreReplacedForReads) {
   std::string first_id;
-  ASSERT_TRUE(db().Read("test", absl::Now() + absl::Seconds(5), [&](Connection& c) {
-                auto rs = c.Query("SELECT CONNECTION_ID()");
-                rs->next();
-                first_id = GetString(*rs, 1);
-                return absl::OkStatus();
-              }).ok());
+  ASSERT_TRUE(db().Read("test", absl::Now() + absl::Seconds(5),
+                        [&](Connection& c) {
+                          auto rs = c.Query("SELECT CONNECTION_ID()");
+                          rs->next();
+                          first_id = GetString(*rs, 1);
+                          return absl::OkStatus();
+                        })
+                  .ok());
   test_db_->Exec(absl::StrCat("KILL CONNECTION ", first_id));
   // Both pooled connections may be the killed one's siblings: read twice.
   for (int i = 0; i < 2; ++i) {
     std::string id;
-    const absl::Status status = db().Read("test", absl::Now() + absl::Seconds(5), [&](Connection& c) {
-      auto rs = c.Query("SELECT CONNECTION_ID()");
-      rs->next();
-      id = GetString(*rs, 1);
-      return absl::OkStatus();
-    });
+    const absl::Status status =
+        db().Read("test", absl::Now() + absl::Seconds(5), [&](Connection& c) {
+          auto rs = c.Query("SELECT CONNECTION_ID()");
+          rs->next();
+          id = GetString(*rs, 1);
+          return absl::OkStatus();
+        });
     ASSERT_TRUE(status.ok()) << status;
     EXPECT_NE(id, first_id);
   }
@@ -126,16 +135,22 @@ TEST_F(DatabaseTest, DeadlocksAreRetriedUntilBothTransactionsCommit) {
   std::atomic<int> attempts{0};
   auto worker = [&](int first, int second) {
     bool first_attempt = true;
-    return db().Transact("test", absl::Now() + absl::Seconds(20), [&](Connection& c) {
-      ++attempts;
-      c.Prepare("UPDATE t SET v = v + 1 WHERE id = ?").Bind(first).Execute();
-      if (first_attempt) {
-        first_attempt = false;
-        both_hold_a_row.ArriveAndWait();  // now each waits for the other's row
-      }
-      c.Prepare("UPDATE t SET v = v + 1 WHERE id = ?").Bind(second).Execute();
-      return absl::OkStatus();
-    });
+    return db().Transact(
+        "test", absl::Now() + absl::Seconds(20), [&](Connection& c) {
+          ++attempts;
+          c.Prepare("UPDATE t SET v = v + 1 WHERE id = ?")
+              .Bind(first)
+              .Execute();
+          if (first_attempt) {
+            first_attempt = false;
+            both_hold_a_row
+                .ArriveAndWait();  // now each waits for the other's row
+          }
+          c.Prepare("UPDATE t SET v = v + 1 WHERE id = ?")
+              .Bind(second)
+              .Execute();
+          return absl::OkStatus();
+        });
   };
   absl::Status s1, s2;
   std::thread t1([&] { s1 = worker(1, 2); });
@@ -150,10 +165,11 @@ TEST_F(DatabaseTest, DeadlocksAreRetriedUntilBothTransactionsCommit) {
 
 TEST_F(DatabaseTest, RealErrorsMapWithoutSqlInTheMessage) {
   const absl::Time deadline = absl::Now() + absl::Seconds(5);
-  const absl::Status duplicate = db().Transact("test", deadline, [](Connection& c) {
-    c.Prepare("INSERT INTO t VALUES (1, 1)").Execute();
-    return absl::OkStatus();
-  });
+  const absl::Status duplicate =
+      db().Transact("test", deadline, [](Connection& c) {
+        c.Prepare("INSERT INTO t VALUES (1, 1)").Execute();
+        return absl::OkStatus();
+      });
   EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists);
   const absl::Status syntax = db().Read("test", deadline, [](Connection& c) {
     c.Query("SELEKT secret_column FROM t");
@@ -161,12 +177,14 @@ TEST_F(DatabaseTest, RealErrorsMapWithoutSqlInTheMessage) {
   });
   EXPECT_EQ(syntax.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(syntax.message()), Not(HasSubstr("secret_column")));
-  test_db_->Exec("CREATE TABLE child (id INT PRIMARY KEY, t_id INT, "
-                  "FOREIGN KEY (t_id) REFERENCES t (id)) ENGINE=InnoDB");
-  const absl::Status orphan = db().Transact("test", deadline, [](Connection& c) {
-    c.Prepare("INSERT INTO child VALUES (1, 99)").Execute();
-    return absl::OkStatus();
-  });
+  test_db_->Exec(
+      "CREATE TABLE child (id INT PRIMARY KEY, t_id INT, "
+      "FOREIGN KEY (t_id) REFERENCES t (id)) ENGINE=InnoDB");
+  const absl::Status orphan =
+      db().Transact("test", deadline, [](Connection& c) {
+        c.Prepare("INSERT INTO child VALUES (1, 99)").Execute();
+        return absl::OkStatus();
+      });
   EXPECT_EQ(orphan.code(), absl::StatusCode::kFailedPrecondition);
 }
 
@@ -184,7 +202,8 @@ TEST_F(DatabaseTest, HealthPingUsesItsOwnConnection) {
   auto a = db().pool().Acquire(absl::InfiniteFuture());
   auto b = db().pool().Acquire(absl::InfiniteFuture());
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_TRUE(db().Ping(absl::Seconds(2)).ok());  // a full pool is not a dead database
+  EXPECT_TRUE(
+      db().Ping(absl::Seconds(2)).ok());  // a full pool is not a dead database
 }
 
 }  // namespace

@@ -27,9 +27,10 @@ class MigrationsTest : public ::testing::Test {
     ASSERT_NE(test_db_, nullptr);
   }
   int Tables() {
-    return std::stoi(test_db_->Query(
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
-        "AND table_name <> 'schema_migrations'"));
+    return std::stoi(
+        test_db_->Query("SELECT COUNT(*) FROM information_schema.tables WHERE "
+                        "table_schema = DATABASE() "
+                        "AND table_name <> 'schema_migrations'"));
   }
   std::unique_ptr<TestDatabase> test_db_;
 };
@@ -56,10 +57,12 @@ TEST_F(MigrationsTest, PartialRollbackKeepsTheOlderMigrations) {
   ASSERT_TRUE(migrator.Up().ok());
   ASSERT_EQ(*migrator.DownTo(1), static_cast<int>(migrations.size()) - 1);
   EXPECT_EQ(test_db_->Query("SELECT MAX(version) FROM schema_migrations"), "1");
-  EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM information_schema.tables WHERE "
-                            "table_schema = DATABASE() AND table_name = 'organisations'"),
+  EXPECT_EQ(test_db_->Query(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE "
+                "table_schema = DATABASE() AND table_name = 'organisations'"),
             "1");
-  EXPECT_THAT(std::string(migrator.Verify().message()), HasSubstr("not applied"));
+  EXPECT_THAT(std::string(migrator.Verify().message()),
+              HasSubstr("not applied"));
 }
 
 TEST_F(MigrationsTest, VerifyRefusesAnEmptyDatabase) {
@@ -74,21 +77,26 @@ TEST_F(MigrationsTest, VerifyAndUpRefuseADirtySchema) {
   ASSERT_TRUE(migrator.Up().ok());
   test_db_->Exec("UPDATE schema_migrations SET dirty = TRUE WHERE version = 2");
   EXPECT_THAT(std::string(migrator.Verify().message()), HasSubstr("dirty"));
-  EXPECT_EQ(migrator.Up().status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(migrator.Up().status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(MigrationsTest, VerifyRefusesUnknownAndEditedMigrations) {
   Migrator migrator(test_db_->db(), Shipped());
   ASSERT_TRUE(migrator.Up().ok());
-  test_db_->Exec("UPDATE schema_migrations SET checksum = REPEAT('0', 64) WHERE version = 1");
+  test_db_->Exec(
+      "UPDATE schema_migrations SET checksum = REPEAT('0', 64) WHERE version = "
+      "1");
   EXPECT_THAT(std::string(migrator.Verify().message()), HasSubstr("edited"));
   test_db_->Exec("DELETE FROM schema_migrations WHERE version = 1");
-  test_db_->Exec("INSERT INTO schema_migrations VALUES (1, 'directory', '"
-                 + Shipped()[0].checksum + "', FALSE, UTC_TIMESTAMP(6))");
+  test_db_->Exec("INSERT INTO schema_migrations VALUES (1, 'directory', '" +
+                 Shipped()[0].checksum + "', FALSE, UTC_TIMESTAMP(6))");
   EXPECT_TRUE(migrator.Verify().ok());
-  test_db_->Exec("INSERT INTO schema_migrations VALUES (999, 'future', REPEAT('a', 64), "
-                 "FALSE, UTC_TIMESTAMP(6))");
-  EXPECT_THAT(std::string(migrator.Verify().message()), HasSubstr("does not know"));
+  test_db_->Exec(
+      "INSERT INTO schema_migrations VALUES (999, 'future', REPEAT('a', 64), "
+      "FALSE, UTC_TIMESTAMP(6))");
+  EXPECT_THAT(std::string(migrator.Verify().message()),
+              HasSubstr("does not know"));
 }
 
 TEST_F(MigrationsTest, AFailingMigrationIsLeftDirty) {
@@ -96,18 +104,20 @@ TEST_F(MigrationsTest, AFailingMigrationIsLeftDirty) {
   Migration broken;
   broken.version = static_cast<int64_t>(migrations.size()) + 1;
   broken.name = "broken";
-  broken.up = "CREATE TABLE ok_part (id INT PRIMARY KEY);\nCREATE TABLE oops (;";
+  broken.up =
+      "CREATE TABLE ok_part (id INT PRIMARY KEY);\nCREATE TABLE oops (;";
   broken.down = "DROP TABLE ok_part;";
   broken.checksum = std::string(64, 'b');
   migrations.push_back(broken);
   Migrator migrator(test_db_->db(), migrations);
   const absl::StatusOr<int> applied = migrator.Up();
   EXPECT_FALSE(applied.ok());
-  EXPECT_THAT(std::string(applied.status().message()), HasSubstr("statement 2"));
-  EXPECT_EQ(test_db_->Query(
-                "SELECT dirty FROM schema_migrations WHERE version = " +
-                std::to_string(broken.version)),
-            "1");
+  EXPECT_THAT(std::string(applied.status().message()),
+              HasSubstr("statement 2"));
+  EXPECT_EQ(
+      test_db_->Query("SELECT dirty FROM schema_migrations WHERE version = " +
+                      std::to_string(broken.version)),
+      "1");
   EXPECT_THAT(std::string(migrator.Verify().message()), HasSubstr("dirty"));
 }
 

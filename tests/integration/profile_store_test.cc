@@ -1,13 +1,14 @@
 // Profiles, goals and actions through the domain rules on the MariaDB store:
 // round trips, filters and paging in SQL, optimistic concurrency and
 // idempotent creates under real concurrency.
+#include "server/store/profile_store.h"
+
 #include <thread>
 
-#include "google/protobuf/util/message_differencer.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "server/domain/profiles.h"
-#include "server/store/profile_store.h"
 #include "tests/support/test_data.h"
 #include "tests/support/test_database.h"
 
@@ -27,15 +28,21 @@ class ProfileStoreTest : public ::testing::Test {
     test_db_ = TestDatabase::Create(/*migrate=*/true, /*pool_size=*/12);
     ASSERT_NE(test_db_, nullptr);
     test_db_->Exec(
-        "INSERT INTO organisations (id, display_name, kind, create_time, update_time) VALUES "
-        "('school-a', 'School A', 'SCHOOL', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)),"
-        "('school-b', 'School B', 'SCHOOL', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))");
+        "INSERT INTO organisations (id, display_name, kind, create_time, "
+        "update_time) VALUES "
+        "('school-a', 'School A', 'SCHOOL', UTC_TIMESTAMP(6), "
+        "UTC_TIMESTAMP(6)),"
+        "('school-b', 'School B', 'SCHOOL', UTC_TIMESTAMP(6), "
+        "UTC_TIMESTAMP(6))");
     test_db_->Exec(
-        "INSERT INTO advisers (id, organisation_id, display_name, create_time, update_time) "
-        "VALUES ('adviser-a', 'school-a', 'Adviser A', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))");
+        "INSERT INTO advisers (id, organisation_id, display_name, create_time, "
+        "update_time) "
+        "VALUES ('adviser-a', 'school-a', 'Adviser A', UTC_TIMESTAMP(6), "
+        "UTC_TIMESTAMP(6))");
     store_ = std::make_unique<ProfileStore>(test_db_->db());
     directory_ = std::make_unique<DirectoryStore>(test_db_->db());
-    profiles_ = std::make_unique<domain::Profiles>(*store_, *directory_, clock_, tokens_);
+    profiles_ = std::make_unique<domain::Profiles>(*store_, *directory_, clock_,
+                                                   tokens_);
     ctx_.deadline = absl::Now() + absl::Seconds(30);
     ctx_.principal.subject = "tester";
   }
@@ -139,15 +146,20 @@ TEST_F(ProfileStoreTest, FiltersAndPagesInSql) {
     return out;
   };
   // Every profile once, in (family, given) order, across pages of 4.
-  EXPECT_THAT(names("", 4), ElementsAre("Fin", "Hal", "Ian", "Ida", "Joy", "Dan", "Ann", "Bea",
-                                        "Cal", "Eve", "Gus"));
+  EXPECT_THAT(names("", 4),
+              ElementsAre("Fin", "Hal", "Ian", "Ida", "Joy", "Dan", "Ann",
+                          "Bea", "Cal", "Eve", "Gus"));
   // Prefixes ignore case, and _ and % in them are literal.
   EXPECT_THAT(names(R"(family_name = "macd*")", 10), ElementsAre("Ann", "Bea"));
   EXPECT_THAT(names(R"(family_name = "Mac_*")", 10), ElementsAre("Dan"));
   EXPECT_THAT(names(R"(family_name = "100%*")", 10), ElementsAre("Fin"));
-  EXPECT_THAT(names(R"(family_name = "jones")", 2), ElementsAre("Hal", "Ian", "Ida"));
-  EXPECT_THAT(names(R"(home_organisation = "organisations/school-b" AND support_level = UNIVERSAL)", 1),
-              ElementsAre("Ian", "Cal"));
+  EXPECT_THAT(names(R"(family_name = "jones")", 2),
+              ElementsAre("Hal", "Ian", "Ida"));
+  EXPECT_THAT(
+      names(
+          R"(home_organisation = "organisations/school-b" AND support_level = UNIVERSAL)",
+          1),
+      ElementsAre("Ian", "Cal"));
   EXPECT_THAT(names("support_level = TARGETED", 10), ElementsAre("Bea", "Gus"));
   EXPECT_THAT(names("life_stage = COLLEGE", 10), ElementsAre());
 }
@@ -170,17 +182,22 @@ TEST_F(ProfileStoreTest, ConcurrentUpdatesWithOneEtagLetExactlyOneWin) {
   }
   for (auto& t : writers) t.join();
   EXPECT_EQ(std::count(codes.begin(), codes.end(), absl::StatusCode::kOk), 1);
-  EXPECT_EQ(std::count(codes.begin(), codes.end(), absl::StatusCode::kAborted), kWriters - 1);
-  EXPECT_EQ(test_db_->Query("SELECT version FROM profiles WHERE id = 'contended'"), "2");
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), absl::StatusCode::kAborted),
+            kWriters - 1);
+  EXPECT_EQ(
+      test_db_->Query("SELECT version FROM profiles WHERE id = 'contended'"),
+      "2");
 }
 
 TEST_F(ProfileStoreTest, ConcurrentCreatesWithOneRequestIdMakeOneProfile) {
   constexpr int kClients = 10;
-  std::vector<absl::StatusOr<v1::Profile>> results(kClients, absl::UnknownError("not run"));
+  std::vector<absl::StatusOr<v1::Profile>> results(
+      kClients, absl::UnknownError("not run"));
   std::vector<std::thread> clients;
   for (int i = 0; i < kClients; ++i) {
     clients.emplace_back([&, i] {
-      results[i] = Create(ValidProfile("Retry", "Storm"), "", "0b7e4c8e-5a8f-4a61-b1f4-retry");
+      results[i] = Create(ValidProfile("Retry", "Storm"), "",
+                          "0b7e4c8e-5a8f-4a61-b1f4-retry");
     });
   }
   for (auto& t : clients) t.join();
@@ -190,18 +207,22 @@ TEST_F(ProfileStoreTest, ConcurrentCreatesWithOneRequestIdMakeOneProfile) {
   }
   EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM profiles"), "1");
 
-  auto different = Create(ValidProfile("Other", "Body"), "", "0b7e4c8e-5a8f-4a61-b1f4-retry");
+  auto different = Create(ValidProfile("Other", "Body"), "",
+                          "0b7e4c8e-5a8f-4a61-b1f4-retry");
   EXPECT_EQ(different.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(different.status()), ElementsAre("request_id"));
   EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM profiles"), "1");
 }
 
-TEST_F(ProfileStoreTest, ExistingIdIsAlreadyExistsAndUnknownReferencesAreNamed) {
+TEST_F(ProfileStoreTest,
+       ExistingIdIsAlreadyExistsAndUnknownReferencesAreNamed) {
   ASSERT_TRUE(Create(ValidProfile(), "taken").ok());
-  EXPECT_EQ(Create(ValidProfile(), "taken").status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Create(ValidProfile(), "taken").status().code(),
+            absl::StatusCode::kAlreadyExists);
   v1::Profile p = ValidProfile();
   p.set_home_organisation("organisations/nowhere");
-  EXPECT_THAT(ViolatedFields(Create(p).status()), ElementsAre("profile.home_organisation"));
+  EXPECT_THAT(ViolatedFields(Create(p).status()),
+              ElementsAre("profile.home_organisation"));
 }
 
 TEST_F(ProfileStoreTest, GoalsAndActionsThroughTheirLifecycles) {
@@ -221,8 +242,10 @@ TEST_F(ProfileStoreTest, GoalsAndActionsThroughTheirLifecycles) {
   action_req.mutable_action()->set_goal(goal->name());
   action_req.mutable_action()->set_owner(v1::Action::ADVISER);
   action_req.mutable_action()->set_owner_adviser("advisers/adviser-a");
-  action_req.mutable_action()->mutable_signposted_to()->set_title("School A guidance");
-  action_req.mutable_action()->mutable_signposted_to()->set_organisation("organisations/school-a");
+  action_req.mutable_action()->mutable_signposted_to()->set_title(
+      "School A guidance");
+  action_req.mutable_action()->mutable_signposted_to()->set_organisation(
+      "organisations/school-a");
   auto action = profiles_->CreateAction(ctx_, action_req);
   ASSERT_TRUE(action.ok()) << action.status();
   v1::GetActionRequest get_action;
@@ -241,17 +264,24 @@ TEST_F(ProfileStoreTest, GoalsAndActionsThroughTheirLifecycles) {
   EXPECT_EQ(updated->title(), "Choose five Highers");
   EXPECT_EQ(updated->target_date().year(), 2027);
 
-  EXPECT_EQ(profiles_->ChangeGoalState(ctx_, goal->name(), goal->etag(), v1::Goal::ACHIEVED)
+  EXPECT_EQ(profiles_
+                ->ChangeGoalState(ctx_, goal->name(), goal->etag(),
+                                  v1::Goal::ACHIEVED)
                 .status()
                 .code(),
             absl::StatusCode::kAborted);  // stale etag from before the update
-  auto achieved =
-      profiles_->ChangeGoalState(ctx_, goal->name(), updated->etag(), v1::Goal::ACHIEVED);
+  auto achieved = profiles_->ChangeGoalState(
+      ctx_, goal->name(), updated->etag(), v1::Goal::ACHIEVED);
   ASSERT_TRUE(achieved.ok()) << achieved.status();
-  EXPECT_EQ(profiles_->ChangeGoalState(ctx_, goal->name(), "", v1::Goal::ACHIEVED).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      profiles_->ChangeGoalState(ctx_, goal->name(), "", v1::Goal::ACHIEVED)
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
 
-  ASSERT_TRUE(profiles_->ChangeActionState(ctx_, action->name(), "", v1::Action::DONE).ok());
+  ASSERT_TRUE(
+      profiles_->ChangeActionState(ctx_, action->name(), "", v1::Action::DONE)
+          .ok());
   v1::ListActionsRequest list;
   list.set_parent(person->name());
   list.set_filter("state = DONE AND goal = \"" + goal->name() + "\"");
@@ -262,7 +292,8 @@ TEST_F(ProfileStoreTest, GoalsAndActionsThroughTheirLifecycles) {
   EXPECT_EQ(profiles_->ListActions(ctx_, list)->actions_size(), 0);
 
   goal_req.set_parent("profiles/nobody");
-  EXPECT_EQ(profiles_->CreateGoal(ctx_, goal_req).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(profiles_->CreateGoal(ctx_, goal_req).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

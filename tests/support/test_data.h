@@ -13,7 +13,8 @@ namespace careers::testing {
 
 // Tests run on a fixed day so ages do not drift: 2026-11-23, noon UTC.
 inline absl::Time TestNow() {
-  return absl::FromCivil(absl::CivilSecond(2026, 11, 23, 12, 0, 0), absl::UTCTimeZone());
+  return absl::FromCivil(absl::CivilSecond(2026, 11, 23, 12, 0, 0),
+                         absl::UTCTimeZone());
 }
 
 inline google::type::Date Date(int y, int m, int d) {

@@ -24,10 +24,12 @@ std::unique_ptr<store::Connection> OpenOrFail(const store::DbTarget& target) {
 
 }  // namespace
 
-std::unique_ptr<TestDatabase> TestDatabase::Create(bool migrate, int pool_size) {
+std::unique_ptr<TestDatabase> TestDatabase::Create(bool migrate,
+                                                   int pool_size) {
   const char* url = std::getenv("CAREERS_TEST_DB_URL");
   if (url == nullptr || *url == '\0') {
-    ADD_FAILURE() << "CAREERS_TEST_DB_URL is not set: run the tests with ops/test.sh";
+    ADD_FAILURE()
+        << "CAREERS_TEST_DB_URL is not set: run the tests with ops/test.sh";
     return nullptr;
   }
   auto server = store::ParseDbUrl(url);
@@ -39,8 +41,9 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(bool migrate, int pool_size) 
   if (admin == nullptr) return nullptr;
   store::DbTarget target = *server;
   target.database = absl::StrCat("careers_t_", HexEncode(RandomBytes(6)));
-  admin->Execute(absl::StrCat("CREATE DATABASE ", target.database,
-                              " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci"));
+  admin->Execute(
+      absl::StrCat("CREATE DATABASE ", target.database,
+                   " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci"));
   std::unique_ptr<TestDatabase> test_db(new TestDatabase(target));
   test_db->pool_size_ = pool_size;
   test_db->admin_ = OpenOrFail(target);
@@ -65,7 +68,8 @@ TestDatabase::~TestDatabase() {
   db_.reset();
   if (admin_ != nullptr) {
     try {
-      admin_->Execute(absl::StrCat("DROP DATABASE IF EXISTS ", target_.database));
+      admin_->Execute(
+          absl::StrCat("DROP DATABASE IF EXISTS ", target_.database));
     } catch (const sql::SQLException& e) {
       ADD_FAILURE() << "dropping " << target_.database << ": " << e.what();
     }
@@ -73,8 +77,9 @@ TestDatabase::~TestDatabase() {
 }
 
 std::string TestDatabase::Url() const {
-  return absl::StrCat("mysql://", target_.user, target_.password.empty() ? "" : ":",
-                      target_.password, "@", target_.host, ":", target_.port, "/",
+  return absl::StrCat("mysql://", target_.user,
+                      target_.password.empty() ? "" : ":", target_.password,
+                      "@", target_.host, ":", target_.port, "/",
                       target_.database);
 }
 
@@ -93,7 +98,9 @@ store::Database& TestDatabase::db() {
   return *db_;
 }
 
-std::unique_ptr<store::Connection> TestDatabase::Connect() { return OpenOrFail(target_); }
+std::unique_ptr<store::Connection> TestDatabase::Connect() {
+  return OpenOrFail(target_);
+}
 
 void TestDatabase::Exec(const std::string& sql) { admin_->Execute(sql); }
 

@@ -17,7 +17,8 @@ namespace careers::testing {
 class TestDatabase {
  public:
   // Fails the current test (fatally) if the server cannot be reached.
-  static std::unique_ptr<TestDatabase> Create(bool migrate = true, int pool_size = 8);
+  static std::unique_ptr<TestDatabase> Create(bool migrate = true,
+                                              int pool_size = 8);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;

@@ -46,9 +46,12 @@ class ApiTest : public ::testing::Test {
     InstallProtobufLogHandler();
     grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             &port);
     builder.RegisterService(&handler_);
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        f;
     f.push_back(std::make_unique<RpcInterceptorFactory>());
     builder.experimental().SetInterceptorCreators(std::move(f));
     server_ = builder.BuildAndStart();
@@ -66,8 +69,9 @@ class ApiTest : public ::testing::Test {
     grpc::ByteBuffer request(&slice, 1);
     grpc::ByteBuffer response;
     std::promise<grpc::Status> done;
-    generic.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                      [&done](grpc::Status s) { done.set_value(std::move(s)); });
+    generic.UnaryCall(
+        &context, method, grpc::StubOptions(), &request, &response,
+        [&done](grpc::Status s) { done.set_value(std::move(s)); });
     return done.get_future().get();
   }
 
@@ -103,8 +107,10 @@ TEST_F(ApiTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   const size_t at = bytes.find("QQQQ");
   ASSERT_NE(at, std::string::npos);
   bytes.replace(at, 4, "Q\xC3\x28Q");  // 0xC3 0x28: not UTF-8
-  const grpc::Status status = SendRaw("/careers.v1.ProfileService/CreateProfile", bytes);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  const grpc::Status status =
+      SendRaw("/careers.v1.ProfileService/CreateProfile", bytes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
   EXPECT_THAT(WireViolations(status), ElementsAre("profile.given_name"));
   EXPECT_EQ(repo_.profile_count(), 0);
 }
@@ -115,16 +121,18 @@ TEST_F(ApiTest, InvalidUtf8DeepInTheRequestIsNamedToo) {
   req.mutable_profile()->mutable_contact()->set_email("QQQQ@example.org");
   std::string bytes = req.SerializeAsString();
   bytes.replace(bytes.find("QQQQ"), 4, "\xFF\xFEQQ");
-  const grpc::Status status = SendRaw("/careers.v1.ProfileService/CreateProfile", bytes);
+  const grpc::Status status =
+      SendRaw("/careers.v1.ProfileService/CreateProfile", bytes);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(WireViolations(status), ElementsAre("profile.contact.email"));
 }
 
 TEST_F(ApiTest, MalformedProtobufIsInvalidArgument) {
-  const grpc::Status status =
-      SendRaw("/careers.v1.ProfileService/GetProfile", std::string("\x0a\xff\xff\xff", 4));
+  const grpc::Status status = SendRaw("/careers.v1.ProfileService/GetProfile",
+                                      std::string("\x0a\xff\xff\xff", 4));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("careers.v1.GetProfileRequest"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("careers.v1.GetProfileRequest"));
 }
 
 TEST_F(ApiTest, NotFoundAndAbortedKeepTheirCodes) {
@@ -139,15 +147,20 @@ TEST_F(ApiTest, NotFoundAndAbortedKeepTheirCodes) {
 TEST(Deadlines, DefaultCapAndOwn) {
   const absl::Time now = testing::TestNow();
   const DeadlinePolicy policy{absl::Seconds(5), absl::Seconds(30)};
-  EXPECT_EQ(EffectiveDeadline(absl::InfiniteFuture(), now, policy), now + absl::Seconds(5));
-  EXPECT_EQ(EffectiveDeadline(now + absl::Seconds(2), now, policy), now + absl::Seconds(2));
-  EXPECT_EQ(EffectiveDeadline(now + absl::Hours(1), now, policy), now + absl::Seconds(30));
+  EXPECT_EQ(EffectiveDeadline(absl::InfiniteFuture(), now, policy),
+            now + absl::Seconds(5));
+  EXPECT_EQ(EffectiveDeadline(now + absl::Seconds(2), now, policy),
+            now + absl::Seconds(2));
+  EXPECT_EQ(EffectiveDeadline(now + absl::Hours(1), now, policy),
+            now + absl::Seconds(30));
 }
 
 TEST(FieldPaths, ShortestPathFromTheRequest) {
   const auto* type = v1::UpdateProfileRequest::descriptor();
-  EXPECT_EQ(FieldPathTo(type, "careers.v1.Profile.family_name"), "profile.family_name");
-  EXPECT_EQ(FieldPathTo(type, "careers.v1.PostalAddress.town"), "profile.contact.address.town");
+  EXPECT_EQ(FieldPathTo(type, "careers.v1.Profile.family_name"),
+            "profile.family_name");
+  EXPECT_EQ(FieldPathTo(type, "careers.v1.PostalAddress.town"),
+            "profile.contact.address.town");
   EXPECT_EQ(FieldPathTo(type, "careers.v1.Nothing.here"), "here");
 }
 

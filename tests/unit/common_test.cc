@@ -39,7 +39,8 @@ TEST(ResourceNames, ParseAndReject) {
   EXPECT_FALSE(names::ParseName("name", "goals/abc", "profiles").ok());
   EXPECT_FALSE(names::ParseName("name", "profiles/abc/def", "profiles").ok());
   EXPECT_FALSE(names::ParseName("name", "profiles/ABC", "profiles").ok());
-  auto child = names::ParseChildName("name", "profiles/p/goals/g", "profiles", "goals");
+  auto child =
+      names::ParseChildName("name", "profiles/p/goals/g", "profiles", "goals");
   ASSERT_TRUE(child.ok());
   EXPECT_EQ(child->parent_id, "p");
   EXPECT_EQ(child->id, "g");
@@ -59,11 +60,16 @@ TEST(Utf8, LengthAndValidity) {
 }
 
 TEST(Dates, RealDatesOnlyAndAges) {
-  EXPECT_EQ(ToCivilDay(testing::Date(2024, 2, 29)), absl::CivilDay(2024, 2, 29));
+  EXPECT_EQ(ToCivilDay(testing::Date(2024, 2, 29)),
+            absl::CivilDay(2024, 2, 29));
   EXPECT_EQ(ToCivilDay(testing::Date(2025, 2, 29)), std::nullopt);
   EXPECT_EQ(ToCivilDay(testing::Date(2025, 4, 31)), std::nullopt);
-  EXPECT_EQ(YearsBetween(absl::CivilDay(2011, 4, 12), absl::CivilDay(2026, 4, 11)), 14);
-  EXPECT_EQ(YearsBetween(absl::CivilDay(2011, 4, 12), absl::CivilDay(2026, 4, 12)), 15);
+  EXPECT_EQ(
+      YearsBetween(absl::CivilDay(2011, 4, 12), absl::CivilDay(2026, 4, 11)),
+      14);
+  EXPECT_EQ(
+      YearsBetween(absl::CivilDay(2011, 4, 12), absl::CivilDay(2026, 4, 12)),
+      15);
   const absl::Time t = testing::TestNow() + absl::Microseconds(123456);
   EXPECT_EQ(FromProtoTimestamp(ToProtoTimestamp(t)), t);
 }
@@ -72,7 +78,8 @@ TEST(Etags, DifferPerVersionAndPerCreation) {
   const absl::Time t = testing::TestNow();
   EXPECT_EQ(MakeEtag("profiles/a", t, 1), MakeEtag("profiles/a", t, 1));
   EXPECT_NE(MakeEtag("profiles/a", t, 1), MakeEtag("profiles/a", t, 2));
-  EXPECT_NE(MakeEtag("profiles/a", t, 1), MakeEtag("profiles/a", t + absl::Seconds(1), 1));
+  EXPECT_NE(MakeEtag("profiles/a", t, 1),
+            MakeEtag("profiles/a", t + absl::Seconds(1), 1));
   EXPECT_NE(MakeEtag("profiles/a", t, 1), MakeEtag("profiles/b", t, 1));
 }
 

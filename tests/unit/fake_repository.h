@@ -7,10 +7,10 @@
 #include <string>
 #include <tuple>
 
-#include "server/domain/etag.h"
-#include "server/domain/errors.h"
-#include "server/domain/profile_repository.h"
 #include "server/common/proto_time.h"
+#include "server/domain/errors.h"
+#include "server/domain/etag.h"
+#include "server/domain/profile_repository.h"
 
 namespace careers::testing {
 
@@ -23,20 +23,22 @@ class FakeRepository final : public domain::ProfileRepository,
   std::set<std::string> organisations = {"org-a", "org-b"};
   std::set<std::string> advisers = {"adviser-a"};
 
-  absl::StatusOr<v1::Profile> CreateProfile(const RequestContext&, const std::string& id,
-                                            const v1::Profile& profile,
-                                            const domain::IdempotencyKey* key) override {
+  absl::StatusOr<v1::Profile> CreateProfile(
+      const RequestContext&, const std::string& id, const v1::Profile& profile,
+      const domain::IdempotencyKey* key) override {
     std::lock_guard<std::mutex> lock(mu_);
     return Create(profiles_, id, profile, key);
   }
-  absl::StatusOr<v1::Profile> GetProfile(const RequestContext&, const std::string& id) override {
+  absl::StatusOr<v1::Profile> GetProfile(const RequestContext&,
+                                         const std::string& id) override {
     std::lock_guard<std::mutex> lock(mu_);
     return Get(profiles_, id, "profiles/" + id);
   }
   absl::StatusOr<domain::Page<v1::Profile>> ListProfiles(
       const RequestContext&, const domain::ProfileQuery& q) override {
     std::lock_guard<std::mutex> lock(mu_);
-    std::map<std::tuple<std::string, std::string, std::string>, v1::Profile> sorted;
+    std::map<std::tuple<std::string, std::string, std::string>, v1::Profile>
+        sorted;
     for (const auto& [id, entry] : profiles_) {
       const v1::Profile& p = entry.value;
       if (q.life_stage && p.life_stage() != *q.life_stage) continue;
@@ -45,11 +47,13 @@ class FakeRepository final : public domain::ProfileRepository,
           p.home_organisation() != "organisations/" + *q.home_organisation_id) {
         continue;
       }
-      if (q.family_name_prefix && p.family_name().rfind(*q.family_name_prefix, 0) != 0) continue;
+      if (q.family_name_prefix &&
+          p.family_name().rfind(*q.family_name_prefix, 0) != 0)
+        continue;
       if (q.family_name && p.family_name() != *q.family_name) continue;
       auto key = std::make_tuple(p.family_name(), p.given_name(), id);
-      if (q.after && key <= std::make_tuple(q.after->family_name, q.after->given_name,
-                                            q.after->id)) {
+      if (q.after && key <= std::make_tuple(q.after->family_name,
+                                            q.after->given_name, q.after->id)) {
         continue;
       }
       sorted.emplace(key, WithEtag(entry));
@@ -64,68 +68,81 @@ class FakeRepository final : public domain::ProfileRepository,
     }
     return page;
   }
-  absl::StatusOr<v1::Profile> UpdateProfile(const RequestContext&, const std::string& id,
-                                            const domain::Mutation<v1::Profile>& m) override {
+  absl::StatusOr<v1::Profile> UpdateProfile(
+      const RequestContext&, const std::string& id,
+      const domain::Mutation<v1::Profile>& m) override {
     std::lock_guard<std::mutex> lock(mu_);
     return Update(profiles_, id, "profiles/" + id, m);
   }
 
-  absl::StatusOr<v1::Goal> CreateGoal(const RequestContext&, const std::string& profile_id,
-                                      const std::string& id, const v1::Goal& goal,
-                                      const domain::IdempotencyKey* key) override {
+  absl::StatusOr<v1::Goal> CreateGoal(
+      const RequestContext&, const std::string& profile_id,
+      const std::string& id, const v1::Goal& goal,
+      const domain::IdempotencyKey* key) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!profiles_.count(profile_id)) return errors::NotFound("Profile", "profiles/" + profile_id);
+    if (!profiles_.count(profile_id))
+      return errors::NotFound("Profile", "profiles/" + profile_id);
     return Create(goals_, profile_id + "/" + id, goal, key);
   }
-  absl::StatusOr<v1::Goal> GetGoal(const RequestContext&, const std::string& profile_id,
+  absl::StatusOr<v1::Goal> GetGoal(const RequestContext&,
+                                   const std::string& profile_id,
                                    const std::string& id) override {
     std::lock_guard<std::mutex> lock(mu_);
     return Get(goals_, profile_id + "/" + id, "goal");
   }
-  absl::StatusOr<domain::Page<v1::Goal>> ListGoals(const RequestContext&,
-                                                   const domain::GoalQuery& q) override {
+  absl::StatusOr<domain::Page<v1::Goal>> ListGoals(
+      const RequestContext&, const domain::GoalQuery& q) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return ListChildren(goals_, q.profile_id, q.after, q.limit, [&](const v1::Goal& g) {
-      return (!q.state || g.state() == *q.state) && (!q.goal_type || g.goal_type() == *q.goal_type);
-    });
+    return ListChildren(
+        goals_, q.profile_id, q.after, q.limit, [&](const v1::Goal& g) {
+          return (!q.state || g.state() == *q.state) &&
+                 (!q.goal_type || g.goal_type() == *q.goal_type);
+        });
   }
-  absl::StatusOr<v1::Goal> UpdateGoal(const RequestContext&, const std::string& profile_id,
-                                      const std::string& id,
-                                      const domain::Mutation<v1::Goal>& m) override {
+  absl::StatusOr<v1::Goal> UpdateGoal(
+      const RequestContext&, const std::string& profile_id,
+      const std::string& id, const domain::Mutation<v1::Goal>& m) override {
     std::lock_guard<std::mutex> lock(mu_);
     return Update(goals_, profile_id + "/" + id, "goal", m);
   }
 
-  absl::StatusOr<v1::Action> CreateAction(const RequestContext&, const std::string& profile_id,
-                                          const std::string& id, const v1::Action& action,
-                                          const domain::IdempotencyKey* key) override {
+  absl::StatusOr<v1::Action> CreateAction(
+      const RequestContext&, const std::string& profile_id,
+      const std::string& id, const v1::Action& action,
+      const domain::IdempotencyKey* key) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!profiles_.count(profile_id)) return errors::NotFound("Profile", "profiles/" + profile_id);
+    if (!profiles_.count(profile_id))
+      return errors::NotFound("Profile", "profiles/" + profile_id);
     return Create(actions_, profile_id + "/" + id, action, key);
   }
-  absl::StatusOr<v1::Action> GetAction(const RequestContext&, const std::string& profile_id,
+  absl::StatusOr<v1::Action> GetAction(const RequestContext&,
+                                       const std::string& profile_id,
                                        const std::string& id) override {
     std::lock_guard<std::mutex> lock(mu_);
     return Get(actions_, profile_id + "/" + id, "action");
   }
-  absl::StatusOr<domain::Page<v1::Action>> ListActions(const RequestContext&,
-                                                       const domain::ActionQuery& q) override {
+  absl::StatusOr<domain::Page<v1::Action>> ListActions(
+      const RequestContext&, const domain::ActionQuery& q) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return ListChildren(actions_, q.profile_id, q.after, q.limit, [&](const v1::Action& a) {
-      return (!q.state || a.state() == *q.state) && (!q.owner || a.owner() == *q.owner);
-    });
+    return ListChildren(actions_, q.profile_id, q.after, q.limit,
+                        [&](const v1::Action& a) {
+                          return (!q.state || a.state() == *q.state) &&
+                                 (!q.owner || a.owner() == *q.owner);
+                        });
   }
-  absl::StatusOr<v1::Action> UpdateAction(const RequestContext&, const std::string& profile_id,
-                                          const std::string& id,
-                                          const domain::Mutation<v1::Action>& m) override {
+  absl::StatusOr<v1::Action> UpdateAction(
+      const RequestContext&, const std::string& profile_id,
+      const std::string& id, const domain::Mutation<v1::Action>& m) override {
     std::lock_guard<std::mutex> lock(mu_);
     return Update(actions_, profile_id + "/" + id, "action", m);
   }
 
-  absl::StatusOr<bool> OrganisationExists(const RequestContext&, const std::string& id) override {
+  absl::StatusOr<bool> OrganisationExists(const RequestContext&,
+                                          const std::string& id) override {
     return organisations.count(id) > 0;
   }
-  absl::StatusOr<bool> AdviserExists(const RequestContext&, const std::string& id) override {
+  absl::StatusOr<bool> AdviserExists(const RequestContext&,
+                                     const std::string& id) override {
     return advisers.count(id) > 0;
   }
 
@@ -143,43 +160,48 @@ class FakeRepository final : public domain::ProfileRepository,
   template <typename T>
   static T WithEtag(const Entry<T>& e) {
     T out = e.value;
-    out.set_etag(MakeEtag(out.name(), FromProtoTimestamp(out.create_time()), e.version));
+    out.set_etag(
+        MakeEtag(out.name(), FromProtoTimestamp(out.create_time()), e.version));
     return out;
   }
   template <typename T>
-  absl::StatusOr<T> Create(std::map<std::string, Entry<T>>& table, const std::string& key_id,
-                           const T& value, const domain::IdempotencyKey* key) {
+  absl::StatusOr<T> Create(std::map<std::string, Entry<T>>& table,
+                           const std::string& key_id, const T& value,
+                           const domain::IdempotencyKey* key) {
     if (key != nullptr) {
       auto it = request_log_.find({key->scope, key->request_id});
       if (it != request_log_.end()) {
         if (it->second.first != key->request_hash) {
-          return errors::InvalidField("request_id", "was already used for a different request");
+          return errors::InvalidField(
+              "request_id", "was already used for a different request");
         }
         T replay;
         replay.ParseFromString(it->second.second);
         return replay;
       }
     }
-    if (table.count(key_id)) return absl::AlreadyExistsError(value.name() + " already exists");
+    if (table.count(key_id))
+      return absl::AlreadyExistsError(value.name() + " already exists");
     Entry<T>& e = table[key_id];
     e.value = value;
     T created = WithEtag(e);
     if (key != nullptr) {
-      request_log_[{key->scope, key->request_id}] = {key->request_hash,
-                                                     created.SerializeAsString()};
+      request_log_[{key->scope, key->request_id}] = {
+          key->request_hash, created.SerializeAsString()};
     }
     return created;
   }
   template <typename T>
-  absl::StatusOr<T> Get(std::map<std::string, Entry<T>>& table, const std::string& id,
-                        const std::string& name) {
+  absl::StatusOr<T> Get(std::map<std::string, Entry<T>>& table,
+                        const std::string& id, const std::string& name) {
     auto it = table.find(id);
     if (it == table.end()) return errors::NotFound("Resource", name);
     return WithEtag(it->second);
   }
   template <typename T>
-  absl::StatusOr<T> Update(std::map<std::string, Entry<T>>& table, const std::string& id,
-                           const std::string& name, const domain::Mutation<T>& m) {
+  absl::StatusOr<T> Update(std::map<std::string, Entry<T>>& table,
+                           const std::string& id, const std::string& name,
+                           const domain::Mutation<T>& m) {
     auto it = table.find(id);
     if (it == table.end()) return errors::NotFound("Resource", name);
     T current = WithEtag(it->second);
@@ -189,17 +211,19 @@ class FakeRepository final : public domain::ProfileRepository,
     return WithEtag(it->second);
   }
   template <typename T, typename Pred>
-  domain::Page<T> ListChildren(std::map<std::string, Entry<T>>& table,
-                               const std::string& profile_id,
-                               const std::optional<domain::CreationCursor>& after, int limit,
-                               Pred keep) {
+  domain::Page<T> ListChildren(
+      std::map<std::string, Entry<T>>& table, const std::string& profile_id,
+      const std::optional<domain::CreationCursor>& after, int limit,
+      Pred keep) {
     std::map<std::pair<int64_t, std::string>, T> sorted;
     for (const auto& [key, entry] : table) {
       if (key.rfind(profile_id + "/", 0) != 0 || !keep(entry.value)) continue;
       const std::string id = key.substr(profile_id.size() + 1);
-      const int64_t micros = absl::ToUnixMicros(FromProtoTimestamp(entry.value.create_time()));
+      const int64_t micros =
+          absl::ToUnixMicros(FromProtoTimestamp(entry.value.create_time()));
       if (after && std::make_pair(micros, id) <=
-                       std::make_pair(absl::ToUnixMicros(after->create_time), after->id)) {
+                       std::make_pair(absl::ToUnixMicros(after->create_time),
+                                      after->id)) {
         continue;
       }
       sorted.emplace(std::make_pair(micros, id), WithEtag(entry));
@@ -219,7 +243,9 @@ class FakeRepository final : public domain::ProfileRepository,
   std::map<std::string, Entry<v1::Profile>> profiles_;
   std::map<std::string, Entry<v1::Goal>> goals_;
   std::map<std::string, Entry<v1::Action>> actions_;
-  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> request_log_;
+  std::map<std::pair<std::string, std::string>,
+           std::pair<std::string, std::string>>
+      request_log_;
 };
 
 }  // namespace careers::testing

@@ -23,7 +23,8 @@ TEST(FieldMask, CopiesOnlyTheNamedFields) {
   v1::Profile patch;
   patch.set_given_name("Isla");
   patch.set_family_name("ignored");
-  ASSERT_TRUE(ApplyFieldMask(Mask({"given_name"}), patch, target, "update_mask").ok());
+  ASSERT_TRUE(
+      ApplyFieldMask(Mask({"given_name"}), patch, target, "update_mask").ok());
   EXPECT_EQ(target.given_name(), "Isla");
   EXPECT_EQ(target.family_name(), "MacDonald");
 }
@@ -31,7 +32,9 @@ TEST(FieldMask, CopiesOnlyTheNamedFields) {
 TEST(FieldMask, SubPathsAndClearing) {
   v1::Profile target = ValidProfile();
   v1::Profile patch;  // no contact at all
-  ASSERT_TRUE(ApplyFieldMask(Mask({"contact.email"}), patch, target, "update_mask").ok());
+  ASSERT_TRUE(
+      ApplyFieldMask(Mask({"contact.email"}), patch, target, "update_mask")
+          .ok());
   EXPECT_EQ(target.contact().email(), "");
   EXPECT_EQ(target.contact().phone(), "07700 900123");
 }
@@ -42,7 +45,9 @@ TEST(FieldMask, RepeatedFieldsAreReplacedNotAppended) {
   target.add_career_interests("b");
   v1::Profile patch;
   patch.add_career_interests("c");
-  ASSERT_TRUE(ApplyFieldMask(Mask({"career_interests"}), patch, target, "update_mask").ok());
+  ASSERT_TRUE(
+      ApplyFieldMask(Mask({"career_interests"}), patch, target, "update_mask")
+          .ok());
   EXPECT_THAT(target.career_interests(), ElementsAre("c"));
 }
 
@@ -74,14 +79,17 @@ TEST(FieldMask, UnknownAndOutputOnlyPathsAreRejected) {
   v1::Profile target = ValidProfile();
   const v1::Profile before = target;
   v1::Profile patch;
-  absl::Status unknown = ApplyFieldMask(Mask({"shoe_size"}), patch, target, "update_mask");
+  absl::Status unknown =
+      ApplyFieldMask(Mask({"shoe_size"}), patch, target, "update_mask");
   EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(unknown), ElementsAre("update_mask"));
-  absl::Status output_only = ApplyFieldMask(Mask({"etag", "create_time"}), patch, target,
-                                            "update_mask");
+  absl::Status output_only = ApplyFieldMask(Mask({"etag", "create_time"}),
+                                            patch, target, "update_mask");
   EXPECT_EQ(output_only.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolatedFields(output_only), ElementsAre("update_mask", "update_mask"));
-  absl::Status mixed = ApplyFieldMask(Mask({"*", "given_name"}), patch, target, "update_mask");
+  EXPECT_THAT(ViolatedFields(output_only),
+              ElementsAre("update_mask", "update_mask"));
+  absl::Status mixed =
+      ApplyFieldMask(Mask({"*", "given_name"}), patch, target, "update_mask");
   EXPECT_EQ(mixed.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(target.SerializeAsString(), before.SerializeAsString());
 }
@@ -90,8 +98,9 @@ TEST(FieldMask, StateIsNotUpdatableOnGoals) {
   v1::Goal target;
   v1::Goal patch;
   patch.set_state(v1::Goal::ACHIEVED);
-  EXPECT_EQ(ApplyFieldMask(Mask({"state"}), patch, target, "update_mask").code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ApplyFieldMask(Mask({"state"}), patch, target, "update_mask").code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

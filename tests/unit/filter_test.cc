@@ -8,7 +8,8 @@
 namespace careers {
 namespace {
 
-const std::vector<absl::string_view> kFields = {"life_stage", "family_name", "home_organisation"};
+const std::vector<absl::string_view> kFields = {"life_stage", "family_name",
+                                                "home_organisation"};
 
 TEST(Filter, EmptyMeansNoTerms) {
   auto terms = ParseFilter("   ", kFields);
@@ -31,13 +32,16 @@ TEST(Filter, ConjunctionsOfEqualities) {
 }
 
 TEST(Filter, RejectsWhatItDoesNotSupport) {
-  for (const char* bad : {"shoe_size = 9", "life_stage = SCHOOL OR life_stage = COLLEGE",
-                          "life_stage != SCHOOL", "family_name = \"open", "life_stage =",
-                          "life_stage = SCHOOL AND life_stage = COLLEGE", "= SCHOOL",
-                          "family_name = \"a\\nb\""}) {
+  for (const char* bad :
+       {"shoe_size = 9", "life_stage = SCHOOL OR life_stage = COLLEGE",
+        "life_stage != SCHOOL", "family_name = \"open",
+        "life_stage =", "life_stage = SCHOOL AND life_stage = COLLEGE",
+        "= SCHOOL", "family_name = \"a\\nb\""}) {
     auto terms = ParseFilter(bad, kFields);
     EXPECT_EQ(terms.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(testing::ViolatedFields(terms.status()), ::testing::ElementsAre("filter")) << bad;
+    EXPECT_THAT(testing::ViolatedFields(terms.status()),
+                ::testing::ElementsAre("filter"))
+        << bad;
   }
 }
 

@@ -38,7 +38,8 @@ TEST(ProfileRules, ValidProfilePassesAndIsNormalized) {
 
 TEST(ProfileRules, EmptyAndBlankNamesAreRejected) {
   v1::Profile p = ValidProfile("", "   ");
-  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.given_name", "profile.family_name"));
+  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.given_name",
+                                             "profile.family_name"));
 }
 
 TEST(ProfileRules, NamesOverTheLimitAreRejectedCountingCharactersNotBytes) {
@@ -55,8 +56,11 @@ TEST(ProfileRules, NamesOverTheLimitAreRejectedCountingCharactersNotBytes) {
 TEST(ProfileRules, InvalidUtf8AndControlCharactersAreRejected) {
   v1::Profile p = ValidProfile();
   p.set_given_name(std::string("Ei\xC3\x28lidh"));  // broken 2-byte sequence
-  p.set_family_name("Mac\x07" "Donald");  // BEL
-  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.given_name", "profile.family_name"));
+  p.set_family_name(
+      "Mac\x07"
+      "Donald");  // BEL
+  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.given_name",
+                                             "profile.family_name"));
 }
 
 TEST(ProfileRules, BirthDateMustBeARealDateInThePastWithinTheAgeRange) {
@@ -65,14 +69,14 @@ TEST(ProfileRules, BirthDateMustBeARealDateInThePastWithinTheAgeRange) {
     bool ok;
   };
   const Case cases[] = {
-      {Date(2030, 1, 1), false},   // future
-      {Date(2011, 2, 30), false},  // no such day
-      {Date(2011, 13, 1), false},  // no such month
-      {Date(0, 4, 12), false},     // no year
-      {Date(2016, 11, 24), false}, // 9 years old: a day short of 10
-      {Date(2016, 11, 23), true},  // 10 today
-      {Date(1906, 11, 23), true},  // 120 today
-      {Date(1905, 11, 22), false}, // 121
+      {Date(2030, 1, 1), false},    // future
+      {Date(2011, 2, 30), false},   // no such day
+      {Date(2011, 13, 1), false},   // no such month
+      {Date(0, 4, 12), false},      // no year
+      {Date(2016, 11, 24), false},  // 9 years old: a day short of 10
+      {Date(2016, 11, 23), true},   // 10 today
+      {Date(1906, 11, 23), true},   // 120 today
+      {Date(1905, 11, 22), false},  // 121
   };
   for (const Case& c : cases) {
     v1::Profile p = ValidProfile();
@@ -89,8 +93,9 @@ TEST(ProfileRules, ContactDetailsMustBeWellFormed) {
   p.mutable_contact()->set_email("pupil@localhost");
   p.mutable_contact()->set_phone("+33 1 23 45 67 89");
   p.mutable_contact()->mutable_address()->set_postcode("NOT A CODE");
-  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.contact.email", "profile.contact.phone",
-                                             "profile.contact.address.postcode"));
+  EXPECT_THAT(Check(p), UnorderedElementsAre(
+                            "profile.contact.email", "profile.contact.phone",
+                            "profile.contact.address.postcode"));
 }
 
 TEST(ProfileRules, UnknownEnumValuesAreRejected) {
@@ -98,7 +103,8 @@ TEST(ProfileRules, UnknownEnumValuesAreRejected) {
   p.set_life_stage(static_cast<v1::Profile::LifeStage>(42));
   p.set_support_level(static_cast<v1::Profile::SupportLevel>(9));
   p.clear_school_stage();
-  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.life_stage", "profile.support_level"));
+  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.life_stage",
+                                             "profile.support_level"));
   v1::Profile unset = ValidProfile();
   unset.clear_life_stage();
   unset.clear_school_stage();
@@ -140,9 +146,10 @@ TEST(ProfileRules, QualificationLevelsFollowTheirFramework) {
   cqfw->set_level(0);
   cqfw->set_status(v1::Qualification::ACHIEVED);
   *cqfw->mutable_award_date() = Date(2027, 1, 1);
-  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.qualifications[0].level",
-                                             "profile.qualifications[0].award_date",
-                                             "profile.qualifications[1].award_date"));
+  EXPECT_THAT(Check(p),
+              UnorderedElementsAre("profile.qualifications[0].level",
+                                   "profile.qualifications[0].award_date",
+                                   "profile.qualifications[1].award_date"));
 }
 
 TEST(ProfileRules, EndDatesNotBeforeStartAndHoursInRange) {
@@ -153,8 +160,9 @@ TEST(ProfileRules, EndDatesNotBeforeStartAndHoursInRange) {
   *job->mutable_start_date() = Date(2025, 5, 1);
   *job->mutable_end_date() = Date(2025, 4, 1);
   job->set_weekly_hours(100);
-  EXPECT_THAT(Check(p), UnorderedElementsAre("profile.employment_history[0].end_date",
-                                             "profile.employment_history[0].weekly_hours"));
+  EXPECT_THAT(Check(p), UnorderedElementsAre(
+                            "profile.employment_history[0].end_date",
+                            "profile.employment_history[0].weekly_hours"));
 }
 
 TEST(ProfileRules, ListsAreBounded) {
@@ -173,7 +181,8 @@ TEST(GoalRules, TitleAndTypeAreRequired) {
   v1::Goal g;
   errors::FieldViolations v;
   NormalizeAndCheckGoal(g, "goal", v);
-  EXPECT_THAT(ViolatedFields(v.ToStatus()), UnorderedElementsAre("goal.title", "goal.goal_type"));
+  EXPECT_THAT(ViolatedFields(v.ToStatus()),
+              UnorderedElementsAre("goal.title", "goal.goal_type"));
 }
 
 TEST(ActionRules, GoalMustBeInTheSameProfileAndAdviserOnlyForAdviserOwned) {

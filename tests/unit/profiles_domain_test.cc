@@ -1,9 +1,8 @@
 // The profile domain's rules on an in-memory repository: ids and times,
 // idempotent creates, masks and etags, filters and paging, state machines.
-#include "server/domain/profiles.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/profiles.h"
 #include "tests/support/test_data.h"
 #include "tests/unit/fake_repository.h"
 
@@ -18,8 +17,10 @@ using ::testing::ElementsAre;
 
 class ProfilesTest : public ::testing::Test {
  protected:
-  ProfilesTest() : clock_(TestNow()), tokens_(std::string(32, 'k'), absl::Hours(24)),
-                   profiles_(repo_, repo_, clock_, tokens_) {
+  ProfilesTest()
+      : clock_(TestNow()),
+        tokens_(std::string(32, 'k'), absl::Hours(24)),
+        profiles_(repo_, repo_, clock_, tokens_) {
     ctx_.deadline = absl::InfiniteFuture();
     ctx_.principal.subject = "tester";
   }
@@ -73,9 +74,10 @@ TEST_F(ProfilesTest, InvalidProfileNamesEveryBadField) {
   req.mutable_profile()->set_given_name("Ok");
   auto created = profiles_.CreateProfile(ctx_, req);
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolatedFields(created.status()),
-              ::testing::UnorderedElementsAre("profile.family_name", "profile.birth_date",
-                                              "profile.life_stage"));
+  EXPECT_THAT(
+      ViolatedFields(created.status()),
+      ::testing::UnorderedElementsAre(
+          "profile.family_name", "profile.birth_date", "profile.life_stage"));
   EXPECT_EQ(repo_.profile_count(), 0);
 }
 
@@ -124,16 +126,19 @@ TEST_F(ProfilesTest, UpdateAppliesTheMaskChecksTheEtagAndRevalidates) {
   EXPECT_EQ(updated->support_level(), v1::Profile::INTENSIVE);
   EXPECT_EQ(updated->given_name(), "Eilidh");
   EXPECT_NE(updated->etag(), p.etag());
-  EXPECT_EQ(FromProtoTimestamp(updated->update_time()), TestNow() + absl::Minutes(1));
+  EXPECT_EQ(FromProtoTimestamp(updated->update_time()),
+            TestNow() + absl::Minutes(1));
   EXPECT_EQ(FromProtoTimestamp(updated->create_time()), TestNow());
 
   // The same (now stale) etag again.
-  EXPECT_EQ(profiles_.UpdateProfile(ctx_, req).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(profiles_.UpdateProfile(ctx_, req).status().code(),
+            absl::StatusCode::kAborted);
 
   // A change that breaks a rule is refused and nothing changes.
   v1::UpdateProfileRequest bad;
   bad.mutable_profile()->set_name(p.name());
-  bad.mutable_profile()->set_life_stage(v1::Profile::EMPLOYED);  // still has school_stage
+  bad.mutable_profile()->set_life_stage(
+      v1::Profile::EMPLOYED);  // still has school_stage
   bad.mutable_update_mask()->add_paths("life_stage");
   EXPECT_THAT(ViolatedFields(profiles_.UpdateProfile(ctx_, bad).status()),
               ElementsAre("profile.school_stage"));
@@ -145,13 +150,16 @@ TEST_F(ProfilesTest, UpdateAppliesTheMaskChecksTheEtagAndRevalidates) {
 TEST_F(ProfilesTest, GetAndUpdateOfMissingProfilesAreNotFound) {
   v1::GetProfileRequest get;
   get.set_name("profiles/nobody");
-  EXPECT_EQ(profiles_.GetProfile(ctx_, get).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(profiles_.GetProfile(ctx_, get).status().code(),
+            absl::StatusCode::kNotFound);
   get.set_name("nobody");
-  EXPECT_THAT(ViolatedFields(profiles_.GetProfile(ctx_, get).status()), ElementsAre("name"));
+  EXPECT_THAT(ViolatedFields(profiles_.GetProfile(ctx_, get).status()),
+              ElementsAre("name"));
 }
 
 TEST_F(ProfilesTest, ListPagesThroughEveryProfileOnceInNameOrder) {
-  const char* families[] = {"Reid", "Jones", "MacDonald", "Khan", "Price", "Mackenzie", "Jones"};
+  const char* families[] = {"Reid",  "Jones",     "MacDonald", "Khan",
+                            "Price", "Mackenzie", "Jones"};
   for (int i = 0; i < 7; ++i) Create("P" + std::to_string(i), families[i]);
   v1::ListProfilesRequest req;
   req.set_page_size(3);
@@ -165,7 +173,8 @@ TEST_F(ProfilesTest, ListPagesThroughEveryProfileOnceInNameOrder) {
     ++pages;
   } while (!req.page_token().empty());
   EXPECT_EQ(pages, 3);
-  EXPECT_THAT(seen, ElementsAre("Jones", "Jones", "Khan", "MacDonald", "Mackenzie", "Price", "Reid"));
+  EXPECT_THAT(seen, ElementsAre("Jones", "Jones", "Khan", "MacDonald",
+                                "Mackenzie", "Price", "Reid"));
 }
 
 TEST_F(ProfilesTest, ListFiltersAndRejectsBadFiltersAndForeignTokens) {
@@ -179,13 +188,16 @@ TEST_F(ProfilesTest, ListFiltersAndRejectsBadFiltersAndForeignTokens) {
   EXPECT_EQ(page->profiles(0).family_name(), "MacLeod");
 
   req.set_filter("life_stage = ASTRONAUT");
-  EXPECT_THAT(ViolatedFields(profiles_.ListProfiles(ctx_, req).status()), ElementsAre("filter"));
+  EXPECT_THAT(ViolatedFields(profiles_.ListProfiles(ctx_, req).status()),
+              ElementsAre("filter"));
   req.set_filter("home_organisation = \"schools/x\"");
-  EXPECT_THAT(ViolatedFields(profiles_.ListProfiles(ctx_, req).status()), ElementsAre("filter"));
+  EXPECT_THAT(ViolatedFields(profiles_.ListProfiles(ctx_, req).status()),
+              ElementsAre("filter"));
 
   req.clear_filter();
   req.set_page_size(1);
-  const std::string token = profiles_.ListProfiles(ctx_, req)->next_page_token();
+  const std::string token =
+      profiles_.ListProfiles(ctx_, req)->next_page_token();
   ASSERT_FALSE(token.empty());
   req.set_page_token(token);
   req.set_filter("life_stage = SCHOOL");
@@ -204,24 +216,38 @@ TEST_F(ProfilesTest, GoalStateMachine) {
   ASSERT_TRUE(goal.ok()) << goal.status();
   EXPECT_EQ(goal->state(), v1::Goal::IN_PROGRESS);
 
-  EXPECT_EQ(profiles_.ChangeGoalState(ctx_, goal->name(), "", v1::Goal::IN_PROGRESS).status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(profiles_.ChangeGoalState(ctx_, goal->name(), "stale", v1::Goal::ACHIEVED).status().code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      profiles_.ChangeGoalState(ctx_, goal->name(), "", v1::Goal::IN_PROGRESS)
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      profiles_.ChangeGoalState(ctx_, goal->name(), "stale", v1::Goal::ACHIEVED)
+          .status()
+          .code(),
+      absl::StatusCode::kAborted);
   clock_.Advance(absl::Hours(1));
-  auto achieved = profiles_.ChangeGoalState(ctx_, goal->name(), goal->etag(), v1::Goal::ACHIEVED);
+  auto achieved = profiles_.ChangeGoalState(ctx_, goal->name(), goal->etag(),
+                                            v1::Goal::ACHIEVED);
   ASSERT_TRUE(achieved.ok()) << achieved.status();
   EXPECT_EQ(achieved->state(), v1::Goal::ACHIEVED);
-  EXPECT_EQ(FromProtoTimestamp(achieved->state_time()), TestNow() + absl::Hours(1));
-  auto twice = profiles_.ChangeGoalState(ctx_, goal->name(), "", v1::Goal::ACHIEVED);
+  EXPECT_EQ(FromProtoTimestamp(achieved->state_time()),
+            TestNow() + absl::Hours(1));
+  auto twice =
+      profiles_.ChangeGoalState(ctx_, goal->name(), "", v1::Goal::ACHIEVED);
   EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(twice.status().message()), ::testing::HasSubstr("ACHIEVED"));
-  EXPECT_EQ(profiles_.ChangeGoalState(ctx_, goal->name(), "", v1::Goal::NO_LONGER_RELEVANT)
-                .status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(profiles_.ChangeGoalState(ctx_, goal->name(), "", v1::Goal::IN_PROGRESS)->state(),
-            v1::Goal::IN_PROGRESS);
+  EXPECT_THAT(std::string(twice.status().message()),
+              ::testing::HasSubstr("ACHIEVED"));
+  EXPECT_EQ(
+      profiles_
+          .ChangeGoalState(ctx_, goal->name(), "", v1::Goal::NO_LONGER_RELEVANT)
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      profiles_.ChangeGoalState(ctx_, goal->name(), "", v1::Goal::IN_PROGRESS)
+          ->state(),
+      v1::Goal::IN_PROGRESS);
 }
 
 TEST_F(ProfilesTest, ActionsCheckTheirReferences) {
@@ -242,15 +268,20 @@ TEST_F(ProfilesTest, ActionsCheckTheirReferences) {
   auto action = profiles_.CreateAction(ctx_, create);
   ASSERT_TRUE(action.ok()) << action.status();
   EXPECT_EQ(action->state(), v1::Action::OPEN);
-  EXPECT_EQ(profiles_.ChangeActionState(ctx_, action->name(), "", v1::Action::DONE)->state(),
-            v1::Action::DONE);
-  EXPECT_EQ(profiles_.ChangeActionState(ctx_, action->name(), "", v1::Action::CANCELLED)
-                .status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      profiles_.ChangeActionState(ctx_, action->name(), "", v1::Action::DONE)
+          ->state(),
+      v1::Action::DONE);
+  EXPECT_EQ(
+      profiles_
+          .ChangeActionState(ctx_, action->name(), "", v1::Action::CANCELLED)
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
 
   create.set_parent("profiles/nobody");
-  EXPECT_EQ(profiles_.CreateAction(ctx_, create).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(profiles_.CreateAction(ctx_, create).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(ProfilesTest, ListGoalsPagesInCreationOrder) {
@@ -273,7 +304,8 @@ TEST_F(ProfilesTest, ListGoalsPagesInCreationOrder) {
     for (const auto& g : page->goals()) titles.push_back(g.title());
     req.set_page_token(page->next_page_token());
   } while (!req.page_token().empty());
-  EXPECT_THAT(titles, ElementsAre("Goal 0", "Goal 1", "Goal 2", "Goal 3", "Goal 4"));
+  EXPECT_THAT(titles,
+              ElementsAre("Goal 0", "Goal 1", "Goal 2", "Goal 3", "Goal 4"));
 }
 
 }  // namespace

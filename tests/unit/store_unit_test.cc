@@ -14,7 +14,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-sql::SQLException Error(int code, const std::string& message = "secret SQL text") {
+sql::SQLException Error(int code,
+                        const std::string& message = "secret SQL text") {
   return sql::SQLException(message, "HY000", code);
 }
 
@@ -36,10 +37,13 @@ TEST(SqlErrorMapping, MapsEachClassAndNeverLeaksTheMessage) {
       {1146, absl::StatusCode::kInternal},
   };
   for (const auto& [code, expected] : cases) {
-    const absl::Status status = FromSqlException(Error(code, "INSERT INTO profiles VALUES ('x')"));
+    const absl::Status status =
+        FromSqlException(Error(code, "INSERT INTO profiles VALUES ('x')"));
     EXPECT_EQ(status.code(), expected) << code;
-    EXPECT_THAT(std::string(status.message()), Not(HasSubstr("INSERT"))) << code;
-    EXPECT_THAT(std::string(status.message()), Not(HasSubstr("profiles"))) << code;
+    EXPECT_THAT(std::string(status.message()), Not(HasSubstr("INSERT")))
+        << code;
+    EXPECT_THAT(std::string(status.message()), Not(HasSubstr("profiles")))
+        << code;
   }
 }
 
@@ -56,16 +60,20 @@ TEST(SqlErrorMapping, RetryableAndConnectionBreaking) {
 
 TEST(StatementTimeout, NeverAboveWhatIsLeftAndStableForSimilarDeadlines) {
   for (absl::Duration remaining :
-       {absl::Milliseconds(3), absl::Milliseconds(250), absl::Seconds(5), absl::Seconds(30)}) {
+       {absl::Milliseconds(3), absl::Milliseconds(250), absl::Seconds(5),
+        absl::Seconds(30)}) {
     const absl::Duration limit = QuantizeStatementTimeout(remaining);
     EXPECT_LE(limit, remaining);
     EXPECT_GE(limit, remaining * 0.9);
   }
   // Calls arriving a few microseconds apart with a 5 s deadline share a limit.
-  EXPECT_EQ(QuantizeStatementTimeout(absl::Seconds(5) - absl::Microseconds(40)),
-            QuantizeStatementTimeout(absl::Seconds(5) - absl::Microseconds(900)));
-  EXPECT_EQ(QuantizeStatementTimeout(absl::InfiniteDuration()), absl::ZeroDuration());
-  EXPECT_EQ(QuantizeStatementTimeout(absl::Microseconds(10)), absl::Milliseconds(1));
+  EXPECT_EQ(
+      QuantizeStatementTimeout(absl::Seconds(5) - absl::Microseconds(40)),
+      QuantizeStatementTimeout(absl::Seconds(5) - absl::Microseconds(900)));
+  EXPECT_EQ(QuantizeStatementTimeout(absl::InfiniteDuration()),
+            absl::ZeroDuration());
+  EXPECT_EQ(QuantizeStatementTimeout(absl::Microseconds(10)),
+            absl::Milliseconds(1));
 }
 
 TEST(DbUrl, ParsesTcpAndSocketForms) {
@@ -83,23 +91,29 @@ TEST(DbUrl, ParsesTcpAndSocketForms) {
 }
 
 TEST(DbUrl, RejectsMalformedUrlsWithoutEchoingThePassword) {
-  for (const char* bad : {"postgres://u@h/db", "mysql://h:3306/db", "mysql://u:secret@h:99999/db",
-                          "mysql://u:secret@h:3306/", "mysql://u@h/db?ssl=1", "mysql://u:%zz@h/db"}) {
+  for (const char* bad :
+       {"postgres://u@h/db", "mysql://h:3306/db", "mysql://u:secret@h:99999/db",
+        "mysql://u:secret@h:3306/", "mysql://u@h/db?ssl=1",
+        "mysql://u:%zz@h/db"}) {
     auto parsed = ParseDbUrl(bad);
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(std::string(parsed.status().message()), Not(HasSubstr("secret"))) << bad;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_THAT(std::string(parsed.status().message()),
+                Not(HasSubstr("secret")))
+        << bad;
   }
 }
 
 TEST(SqlScripts, SplitsOnSemicolonsOutsideQuotesAndComments) {
-  EXPECT_THAT(SplitSqlStatements("-- a comment; with a semicolon\n"
-                                 "CREATE TABLE a (x INT);\n"
-                                 "INSERT INTO a VALUES (';'), (\"it's\");\n"
-                                 "/* block; */ DROP TABLE a;\n"
-                                 "-- trailing comment only\n"),
-              ElementsAre("-- a comment; with a semicolon\nCREATE TABLE a (x INT)",
-                          "INSERT INTO a VALUES (';'), (\"it's\")",
-                          "/* block; */ DROP TABLE a"));
+  EXPECT_THAT(
+      SplitSqlStatements("-- a comment; with a semicolon\n"
+                         "CREATE TABLE a (x INT);\n"
+                         "INSERT INTO a VALUES (';'), (\"it's\");\n"
+                         "/* block; */ DROP TABLE a;\n"
+                         "-- trailing comment only\n"),
+      ElementsAre("-- a comment; with a semicolon\nCREATE TABLE a (x INT)",
+                  "INSERT INTO a VALUES (';'), (\"it's\")",
+                  "/* block; */ DROP TABLE a"));
 }
 
 TEST(MigrationFiles, PairsUpAndDownAndChecksThem) {
@@ -114,9 +128,11 @@ TEST(MigrationFiles, PairsUpAndDownAndChecksThem) {
   EXPECT_EQ((*migrations)[1].name, "b");
   EXPECT_EQ((*migrations)[0].checksum.size(), 64u);
 
-  const db::EmbeddedFile no_down[] = {{"0001_a.up.sql", "CREATE TABLE a (x INT);"}};
+  const db::EmbeddedFile no_down[] = {
+      {"0001_a.up.sql", "CREATE TABLE a (x INT);"}};
   EXPECT_FALSE(LoadMigrations(no_down).ok());
-  const db::EmbeddedFile bad_name[] = {{"1_a.up.sql", "x"}, {"1_a.down.sql", "y"}};
+  const db::EmbeddedFile bad_name[] = {{"1_a.up.sql", "x"},
+                                       {"1_a.down.sql", "y"}};
   EXPECT_FALSE(LoadMigrations(bad_name).ok());
 }
 
@@ -125,7 +141,8 @@ TEST(MigrationFiles, TheShippedMigrationsLoad) {
   ASSERT_TRUE(migrations.ok()) << migrations.status();
   EXPECT_GE(migrations->size(), 3u);
   for (size_t i = 0; i < migrations->size(); ++i) {
-    EXPECT_EQ((*migrations)[i].version, static_cast<int64_t>(i + 1)) << "versions have no gaps";
+    EXPECT_EQ((*migrations)[i].version, static_cast<int64_t>(i + 1))
+        << "versions have no gaps";
   }
 }
 
