@@ -41,7 +41,10 @@ careers_install_deps() {
   local stamp="$tools/node_modules/.careers-lock-stamp"
   if [[ ! -f "$stamp" ]] || ! cmp -s "$tools/package-lock.json" "$stamp"; then
     log "installing build and test tooling from npm (ops/tools)"
-    (cd "$tools" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+    # `npm install` rather than `npm ci`: the lock file holds buf's binary for
+    # the platforms this registry serves, and `npm ci` insists on all of them.
+    # With the lock present, install keeps to its versions.
+    (cd "$tools" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
     cp "$tools/package-lock.json" "$stamp"
   fi
 }
