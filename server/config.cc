@@ -49,8 +49,8 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
       ->envname("CAREERS_DB_URL")
       ->required();
   app.add_option("--concurrency", c.concurrency,
-                 "requests served at once: database connections and gRPC "
-                 "worker threads")
+                 "calls in progress at once (gRPC worker threads); the "
+                 "database pool gets half as many connections")
       ->envname("CAREERS_CONCURRENCY")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();

@@ -6,6 +6,7 @@
 #include <grpcpp/resource_quota.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <vector>
@@ -41,6 +42,9 @@ constexpr absl::Duration kPurgeInterval = absl::Minutes(10);
 // must not wait behind calls that hold database connections.
 constexpr int kExtraThreads = 4;
 
+// The one setting sizes both: see Config::concurrency.
+int PoolSize(int concurrency) { return std::max(1, concurrency / 2); }
+
 int Fail(const absl::Status& status, absl::string_view doing) {
   spdlog::critical("{}: {}", doing, status.ToString());
   return 1;
@@ -55,7 +59,7 @@ int RunServer(const Config& config) {
   if (!target.ok()) return Fail(target.status(), "--db-url");
   store::DatabaseOptions db_options;
   db_options.target = *target;
-  db_options.pool_size = config.concurrency;
+  db_options.pool_size = PoolSize(config.concurrency);
   db_options.io_timeout = config.max_deadline + absl::Seconds(30);
   absl::StatusOr<std::unique_ptr<store::Database>> db =
       store::Database::Open(db_options);
@@ -177,8 +181,11 @@ int RunServer(const Config& config) {
 
   const std::string listening =
       config.listen.substr(0, config.listen.rfind(':'));
-  spdlog::info("serving on {}:{} ({} concurrent calls, database {})", listening,
-               port, config.concurrency, target->Redacted());
+  spdlog::info(
+      "serving on {}:{} ({} calls at once, {} database connections, database "
+      "{})",
+      listening, port, config.concurrency, PoolSize(config.concurrency),
+      target->Redacted());
   std::printf("careers-server listening on %s:%d\n", listening.c_str(), port);
   std::fflush(stdout);
 

@@ -1,0 +1,153 @@
+#include "tests/e2e/e2e_fixture.h"
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
+#include "tests/support/test_data.h"
+
+namespace careers::e2e {
+namespace {
+
+// The first column of the first row, "" if there is none.
+std::string QueryFirst(store::Connection& connection, const std::string& sql) {
+  std::unique_ptr<sql::ResultSet> rs = connection.Query(sql);
+  return rs->next() ? store::GetString(*rs, 1) : "";
+}
+
+}  // namespace
+
+bool PollUntil(absl::FunctionRef<bool()> condition, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    if (condition()) return true;
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
+void ParseJson(const std::string& json, google::protobuf::Message* message) {
+  const auto status =
+      google::protobuf::util::JsonStringToMessage(json, message);
+  EXPECT_TRUE(status.ok()) << status.ToString() << " in:\n" << json;
+}
+
+void SetTimeout(grpc::ClientContext& context, absl::Duration timeout) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+void E2eTest::SetUp() {
+  db_ = testing::TestDatabase::Create(migrate_);
+  ASSERT_NE(db_, nullptr);
+}
+
+void E2eTest::TearDown() {
+  if (server_ == nullptr) return;
+  if (HasFailure()) {
+    std::cerr << "careers-server log:\n" << server_->process().Stderr();
+  }
+  const std::optional<int> code = server_->Stop(absl::Seconds(15));
+  EXPECT_EQ(code, 0) << "careers-server did not stop cleanly on SIGTERM";
+  server_.reset();  // kills it if it is still running
+}
+
+bool E2eTest::StartServer(const std::vector<std::string>& extra_args) {
+  server_ =
+      testing::ServerProcess::Start(CAREERS_SERVER_BIN, db_->Url(), extra_args);
+  return server_ != nullptr;
+}
+
+testing::RunResult E2eTest::Ctl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {CAREERS_CTL_BIN, "--server",
+                                   server_->address()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testing::RunProcess(argv);
+}
+
+testing::RunResult E2eTest::BufCurl(const std::string& method_path,
+                                    const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {CAREERS_BUF_BIN, "curl", "--protocol",
+                                   "grpc", "--http2-prior-knowledge"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(absl::StrCat("http://", server_->address(), "/", method_path));
+  return testing::RunProcess(argv);
+}
+
+testing::RunResult E2eTest::RunServerCommand(
+    const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {CAREERS_SERVER_BIN, "--db-url", db_->Url()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testing::RunProcess(argv);
+}
+
+std::shared_ptr<grpc::Channel> E2eTest::NewChannel() {
+  // A channel argument no other channel has, so gRPC does not share the
+  // connection of an earlier channel to the same address.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(server_->address(),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+std::unique_ptr<v1::ProfileService::Stub> E2eTest::NewProfileStub() {
+  return v1::ProfileService::NewStub(NewChannel());
+}
+
+std::unique_ptr<grpc::health::v1::Health::Stub> E2eTest::NewHealthStub() {
+  return grpc::health::v1::Health::NewStub(NewChannel());
+}
+
+v1::Profile E2eTest::CreateProfile(const std::string& id,
+                                   const std::string& family_name) {
+  v1::CreateProfileRequest request;
+  *request.mutable_profile() = testing::ValidProfile("Ailsa", family_name);
+  request.set_profile_id(id);
+  v1::Profile profile;
+  grpc::ClientContext context;
+  SetTimeout(context, absl::Seconds(10));
+  const grpc::Status status =
+      NewProfileStub()->CreateProfile(&context, request, &profile);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return profile;
+}
+
+int E2eTest::LockWaits() {
+  // PROCESSLIST is server-wide: count only this test's sessions, not this
+  // query itself.
+  return std::stoi(db_->Query(
+      absl::StrCat("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                   "WHERE DB = '",
+                   db_->name(),
+                   "' AND COMMAND <> 'Sleep' AND INFO LIKE '%FOR UPDATE%' "
+                   "AND ID <> CONNECTION_ID()")));
+}
+
+ProfileRowLock::ProfileRowLock(testing::TestDatabase& db,
+                               const std::string& profile_id)
+    : profile_id_(profile_id), connection_(db.Connect()) {
+  if (connection_ == nullptr) return;  // Connect() failed the test
+  connection_->Execute("START TRANSACTION");
+  const std::string locked = QueryFirst(
+      *connection_, absl::StrCat("SELECT id FROM profiles WHERE id = '",
+                                 profile_id, "' FOR UPDATE"));
+  EXPECT_EQ(locked, profile_id);
+}
+
+void ProfileRowLock::Commit() {
+  if (connection_ != nullptr) connection_->Execute("COMMIT");
+}
+
+bool ProfileRowLock::Held(testing::TestDatabase& db) {
+  std::unique_ptr<store::Connection> other = db.Connect();
+  if (other == nullptr) return false;
+  try {
+    QueryFirst(*other, absl::StrCat("SELECT id FROM profiles WHERE id = '",
+                                    profile_id_, "' FOR UPDATE NOWAIT"));
+    return false;
+  } catch (const sql::SQLException& e) {
+    return e.getErrorCode() == 1205;  // ER_LOCK_WAIT_TIMEOUT
+  }
+}
+
+}  // namespace careers::e2e
