@@ -20,6 +20,23 @@ absl::string_view DemoFile(absl::string_view name) {
   return {};
 }
 
+// Whether a profile has no goals and no actions yet.
+absl::StatusOr<bool> PlanIsEmpty(const RequestContext& ctx,
+                                 domain::Profiles& profiles,
+                                 const std::string& name) {
+  v1::ListGoalsRequest goals;
+  goals.set_parent(name);
+  goals.set_page_size(1);
+  CAREERS_ASSIGN_OR_RETURN(v1::ListGoalsResponse some_goals,
+                           profiles.ListGoals(ctx, goals));
+  v1::ListActionsRequest actions;
+  actions.set_parent(name);
+  actions.set_page_size(1);
+  CAREERS_ASSIGN_OR_RETURN(v1::ListActionsResponse some_actions,
+                           profiles.ListActions(ctx, actions));
+  return some_goals.goals_size() == 0 && some_actions.actions_size() == 0;
+}
+
 }  // namespace
 
 absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
@@ -38,20 +55,24 @@ absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
   ctx.deadline = absl::InfiniteFuture();
   ctx.principal.subject = "demo-data-loader";
   ctx.principal.role = auth::Role::kAdmin;
-  int created = 0;
   for (const internal::v1::DemoProfile& person : demo.profiles()) {
     const std::string name = absl::StrCat("profiles/", person.id());
-    v1::GetProfileRequest get;
-    get.set_name(name);
-    const absl::StatusOr<v1::Profile> existing = profiles.GetProfile(ctx, get);
-    if (existing.ok()) continue;
-    if (!absl::IsNotFound(existing.status())) return existing.status();
-
     v1::CreateProfileRequest create;
     *create.mutable_profile() = person.profile();
     create.set_profile_id(person.id());
     create.set_request_id(absl::StrCat("load-", person.id()));
-    CAREERS_RETURN_IF_ERROR(profiles.CreateProfile(ctx, create).status());
+    const absl::StatusOr<v1::Profile> created =
+        profiles.CreateProfile(ctx, create);
+    if (!created.ok() && !absl::IsAlreadyExists(created.status())) {
+      return created.status();
+    }
+    // Request ids make a re-run within their 24 hours replay rather than
+    // repeat. After that, a profile that exists keeps whatever plan it has:
+    // the plan is only added while it is empty, so nothing is duplicated.
+    if (absl::IsAlreadyExists(created.status())) {
+      CAREERS_ASSIGN_OR_RETURN(bool empty, PlanIsEmpty(ctx, profiles, name));
+      if (!empty) continue;
+    }
 
     auto create_action = [&](v1::Action action, const std::string& goal,
                              const std::string& request_id) -> absl::Status {
@@ -79,10 +100,9 @@ absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
           create_action(person.actions(a), "",
                         absl::StrCat("load-", person.id(), "-action-", a)));
     }
-    ++created;
   }
-  spdlog::info("demo data: {} people added, {} already there", created,
-               demo.profiles_size() - created);
+  spdlog::info("demo data: {} people and their action plans are in place",
+               demo.profiles_size());
   return absl::OkStatus();
 }
 

@@ -2,19 +2,22 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <signal.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "db/embedded_files.h"
 #include "server/api/call.h"
+#include "server/api/health_service.h"
 #include "server/api/profile_handler.h"
 #include "server/api/rpc_interceptor.h"
 #include "server/auth/access_policy.h"
@@ -128,13 +131,20 @@ int RunServer(const Config& config) {
       api::DeadlinePolicy{config.default_deadline, config.max_deadline});
   api::ProfileHandler profile_handler(calls, profiles);
 
-  grpc::EnableDefaultHealthCheckService(true);
+  // Our own health service: it follows the database and ends Watch streams
+  // at shutdown (see HealthService).
+  grpc::EnableDefaultHealthCheckService(false);
+  api::HealthService health(
+      {std::string(v1::ProfileService::service_full_name())});
+  // Known before the first call arrives, then kept current by the probe.
+  health.SetServing((*db)->Ping(kHealthTimeout).ok());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(&profile_handler);
+  builder.RegisterService(&health);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.SetMaxSendMessageSize(config.max_message_bytes);
   grpc::ResourceQuota quota("careers-server");
@@ -152,13 +162,13 @@ int RunServer(const Config& config) {
                     absl::StrCat("cannot listen on ", config.listen)),
                 "starting");
   }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
 
   // Health follows the database: SERVING only while it answers.
   store::Database& database = **db;
   MaintenanceLoop maintenance;
   maintenance.Add(
-      "health", kHealthInterval, [&database, health, last_ok = true]() mutable {
+      "health", kHealthInterval,
+      [&database, &health, last_ok = true]() mutable {
         const absl::Status ping = database.Ping(kHealthTimeout);
         if (ping.ok() != last_ok) {
           if (ping.ok()) {
@@ -169,7 +179,7 @@ int RunServer(const Config& config) {
           }
           last_ok = ping.ok();
         }
-        health->SetServingStatus(ping.ok());
+        health.SetServing(ping.ok());
       });
   maintenance.Add("purge request ids", kPurgeInterval, [&database] {
     absl::StatusOr<int> purged =
@@ -199,10 +209,33 @@ int RunServer(const Config& config) {
   spdlog::info("received {}: NOT_SERVING, draining in-flight calls (up to {})",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
                absl::FormatDuration(config.shutdown_timeout));
-  health->Shutdown();  // NOT_SERVING for every service from now on
-  maintenance.Stop();
-  server->Shutdown(absl::ToChronoTime(absl::Now() + config.shutdown_timeout));
+  health.Shutdown();  // NOT_SERVING from now on; Watch streams end
+  const absl::Time deadline = absl::Now() + config.shutdown_timeout;
+  // At the deadline gRPC cancels the calls still running; their SQL is
+  // interrupted too, so no handler outlives the shutdown timeout.
+  std::mutex stop_mu;
+  std::condition_variable stopped_cv;
+  bool stopped = false;
+  std::thread interrupter([&] {
+    std::unique_lock<std::mutex> lock(stop_mu);
+    if (!stopped_cv.wait_until(lock, absl::ToChronoTime(deadline),
+                               [&] { return stopped; })) {
+      const int interrupted = database.InterruptAll();
+      spdlog::warn(
+          "shutdown timeout reached: cancelled the calls still running and "
+          "interrupted {} database statement(s)",
+          interrupted);
+    }
+  });
+  server->Shutdown(absl::ToChronoTime(deadline));
   server->Wait();
+  {
+    std::lock_guard<std::mutex> lock(stop_mu);
+    stopped = true;
+  }
+  stopped_cv.notify_all();
+  interrupter.join();
+  maintenance.Stop();
   spdlog::info("stopped");
   return 0;
 }

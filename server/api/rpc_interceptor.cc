@@ -1,5 +1,7 @@
 #include "server/api/rpc_interceptor.h"
 
+#include <grpcpp/server_context.h>
+
 #include <deque>
 #include <set>
 #include <utility>
@@ -85,7 +87,9 @@ grpc::Status InvalidRequest(absl::string_view method,
 }  // namespace
 
 RpcInterceptor::RpcInterceptor(grpc::experimental::ServerRpcInfo* info)
-    : method_(info->method()), start_(absl::Now()) {}
+    : context_(info->server_context()),
+      method_(info->method()),
+      start_(absl::Now()) {}
 
 void RpcInterceptor::Intercept(
     grpc::experimental::InterceptorBatchMethods* methods) {
@@ -107,9 +111,12 @@ void RpcInterceptor::Intercept(
       status = InvalidRequest(method_, invalid_utf8_field_);
       methods->ModifySendStatus(status);
     }
-    spdlog::info("rpc {} {} {:.3f}ms", method_,
-                 absl::StatusCodeToString(
-                     static_cast<absl::StatusCode>(status.error_code())),
+    // A call the client (or shutdown) cancelled is logged as such, whatever
+    // status the handler would have sent.
+    const auto code = !status.ok() && context_->IsCancelled()
+                          ? absl::StatusCode::kCancelled
+                          : static_cast<absl::StatusCode>(status.error_code());
+    spdlog::info("rpc {} {} {:.3f}ms", method_, absl::StatusCodeToString(code),
                  absl::ToDoubleMilliseconds(absl::Now() - start_));
   }
   methods->Proceed();

@@ -23,6 +23,7 @@ class RpcInterceptor final : public grpc::experimental::Interceptor {
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override;
 
  private:
+  grpc::ServerContextBase* const context_;
   const std::string method_;
   const absl::Time start_;
   bool request_unparsable_ = false;

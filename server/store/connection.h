@@ -95,6 +95,9 @@ class Connection {
   bool Ping();
 
   ServerFlavor flavor() const { return flavor_; }
+  // The server's id for this connection (CONNECTION_ID()), for KILL QUERY.
+  int64_t server_id() const { return server_id_; }
+  void set_server_id(int64_t id) { server_id_ = id; }
   absl::Time last_used() const { return last_used_; }
   void set_last_used(absl::Time t) { last_used_ = t; }
   bool broken() const { return broken_; }
@@ -113,6 +116,7 @@ class Connection {
   absl::Time last_used_ = absl::InfinitePast();
   bool broken_ = false;
   int statements_sent_ = 0;
+  int64_t server_id_ = 0;
 };
 
 }  // namespace careers::store

@@ -40,7 +40,7 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
       std::unique_lock<std::mutex> lock(mu_);
       ++waiting_;
       const auto chrono_deadline = absl::ToChronoTime(deadline);
-      while (idle_.empty() && open_ >= max_size_) {
+      while (!closed_ && idle_.empty() && open_ >= max_size_) {
         if (deadline == absl::InfiniteFuture()) {
           available_.wait(lock);
         } else if (available_.wait_until(lock, chrono_deadline) ==
@@ -53,6 +53,9 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
         }
       }
       --waiting_;
+      if (closed_) {
+        return absl::UnavailableError("the server is shutting down");
+      }
       if (!idle_.empty()) {
         candidate = std::move(idle_.back());
         idle_.pop_back();
@@ -80,15 +83,21 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
       continue;
     }
     candidate->ResetStatementsSent();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      leased_.insert(candidate.get());
+    }
     return PooledConnection(this, std::move(candidate));
   }
 }
 
 void ConnectionPool::Return(std::unique_ptr<Connection> c) {
-  const bool keep = !c->broken();
-  if (keep) c->set_last_used(absl::Now());
+  c->set_last_used(absl::Now());
+  bool keep;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    leased_.erase(c.get());
+    keep = !c->broken() && !closed_;
     if (keep) {
       idle_.push_back(std::move(c));
     } else {
@@ -97,6 +106,24 @@ void ConnectionPool::Return(std::unique_ptr<Connection> c) {
   }
   if (!keep) c.reset();  // close outside the lock
   available_.notify_one();
+}
+
+void ConnectionPool::Close() {
+  std::vector<std::unique_ptr<Connection>> idle;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    idle.swap(idle_);
+    open_ -= static_cast<int>(idle.size());
+  }
+  available_.notify_all();
+}
+
+std::vector<int64_t> ConnectionPool::LeasedServerIds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<int64_t> ids;
+  for (const Connection* c : leased_) ids.push_back(c->server_id());
+  return ids;
 }
 
 ConnectionPool::Stats ConnectionPool::stats() const {

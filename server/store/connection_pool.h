@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -51,6 +52,13 @@ class ConnectionPool {
 
   absl::StatusOr<PooledConnection> Acquire(absl::Time deadline);
 
+  // Stops lending: waiting and future callers get UNAVAILABLE. Connections
+  // on loan are dropped when they come back.
+  void Close();
+
+  // CONNECTION_ID()s of the connections on loan now.
+  std::vector<int64_t> LeasedServerIds() const;
+
   struct Stats {
     int open = 0;  // connections open now (idle + in use)
     int idle = 0;
@@ -70,6 +78,8 @@ class ConnectionPool {
   mutable std::mutex mu_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+  std::set<const Connection*> leased_;             // guarded by mu_
+  bool closed_ = false;                            // guarded by mu_
   int open_ = 0;                                   // guarded by mu_
   int waiting_ = 0;                                // guarded by mu_
 };

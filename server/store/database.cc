@@ -81,12 +81,13 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
     std::unique_ptr<sql::Connection> raw(Driver()->connect(options));
     auto connection = std::make_unique<Connection>(std::move(raw), flavor);
     connection->Execute(
-        "SET SESSION time_zone = '+00:00', sql_mode = "
-        "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_"
-        "ZERO,"
-        "NO_ENGINE_SUBSTITUTION'");
+        "SET SESSION time_zone = '+00:00', sql_mode = '"
+        "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+        "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
     connection->Execute(
         "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    auto rs = connection->Query("SELECT CONNECTION_ID()");
+    if (rs->next()) connection->set_server_id(rs->getInt64(1));
     return connection;
   } catch (const sql::SQLException& e) {
     spdlog::warn("database: cannot connect to {}: error {} ({})",
@@ -217,6 +218,26 @@ absl::Status Database::Run(Mode mode, absl::string_view what,
     if (!again) return result;
     if (pause > absl::ZeroDuration()) absl::SleepFor(pause);
   }
+}
+
+int Database::InterruptAll() {
+  pool_->Close();
+  const std::vector<int64_t> ids = pool_->LeasedServerIds();
+  if (ids.empty()) return 0;
+  auto killer = OpenConnection(options_.target, absl::Seconds(2),
+                               absl::Seconds(2), flavor_);
+  if (!killer.ok()) return 0;
+  int interrupted = 0;
+  for (int64_t id : ids) {
+    try {
+      (*killer)->Execute(absl::StrCat("KILL QUERY ", id));
+      ++interrupted;
+    } catch (const sql::SQLException& e) {
+      // The statement may have finished meanwhile (unknown thread id).
+      spdlog::warn("database: KILL QUERY {}: error {}", id, e.getErrorCode());
+    }
+  }
+  return interrupted;
 }
 
 absl::Status Database::Ping(absl::Duration timeout) {

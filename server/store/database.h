@@ -58,6 +58,11 @@ class Database {
   absl::Status WithConnection(absl::string_view what,
                               absl::FunctionRef<absl::Status(Connection&)> fn);
 
+  // For the end of shutdown: no more connections are lent, and the
+  // statement running on each connection on loan is interrupted (KILL QUERY),
+  // so no call outlives the shutdown timeout. Returns how many were.
+  int InterruptAll();
+
   // OK if the database answers within `timeout`, on a connection of its
   // own so a busy pool does not look like a dead database.
   absl::Status Ping(absl::Duration timeout);

@@ -53,8 +53,13 @@ void E2eTest::TearDown() {
 }
 
 bool E2eTest::StartServer(const std::vector<std::string>& extra_args) {
+  return StartServerOn(db_->Url(), extra_args);
+}
+
+bool E2eTest::StartServerOn(const std::string& db_url,
+                            const std::vector<std::string>& extra_args) {
   server_ =
-      testing::ServerProcess::Start(CAREERS_SERVER_BIN, db_->Url(), extra_args);
+      testing::ServerProcess::Start(CAREERS_SERVER_BIN, db_url, extra_args);
   return server_ != nullptr;
 }
 

@@ -46,6 +46,9 @@ class E2eTest : public ::testing::Test {
   // Starts careers-server on db() with the given extra flags; ASSERT that
   // it returned true.
   bool StartServer(const std::vector<std::string>& extra_args = {});
+  // The same with another --db-url (e.g. another account on db()).
+  bool StartServerOn(const std::string& db_url,
+                     const std::vector<std::string>& extra_args = {});
 
   // Runs careersctl --server ADDRESS ARGS...
   testing::RunResult Ctl(const std::vector<std::string>& args);
