@@ -32,10 +32,16 @@ careers_install_deps() {
     local sudo=""
     [[ $(id -u) -eq 0 ]] || sudo="sudo"
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    # The package's own service must not start: we run private instances.
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-    $sudo chmod +x /usr/sbin/policy-rc.d
+    # The packaged MariaDB service must not start: we run private instances.
+    # (Only if no policy is in place already, and removed again afterwards.)
+    local policy=""
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+      policy=/usr/sbin/policy-rc.d
+      printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+      $sudo chmod +x "$policy"
+    fi
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    [[ -z "$policy" ]] || $sudo rm -f "$policy"
   fi
   local tools="$CAREERS_ROOT/ops/tools"
   local stamp="$tools/node_modules/.careers-lock-stamp"
