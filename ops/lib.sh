@@ -9,7 +9,8 @@ CAREERS_APT_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libmysqlcppconn-dev mariadb-server mariadb-client
   libgtest-dev libgmock-dev tzdata
-  libcli11-dev libspdlog-dev libfmt-dev libssl-dev openssl
+  libcli11-dev libspdlog-dev libfmt-dev libssl-dev openssl libjwt-dev
+  nlohmann-json3-dev
   nodejs npm
 )
 

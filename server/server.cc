@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "db/embedded_files.h"
 #include "server/api/call.h"
+#include "server/api/directory_handler.h"
 #include "server/api/health_service.h"
 #include "server/api/profile_handler.h"
 #include "server/api/rpc_interceptor.h"
@@ -26,11 +27,13 @@
 #include "server/common/ids.h"
 #include "server/common/logging.h"
 #include "server/demo_data.h"
+#include "server/domain/directory.h"
 #include "server/domain/paging.h"
 #include "server/domain/profiles.h"
 #include "server/maintenance.h"
 #include "server/store/database.h"
 #include "server/store/db_url.h"
+#include "server/store/directory_store.h"
 #include "server/store/migrator.h"
 #include "server/store/profile_store.h"
 #include "server/store/request_log.h"
@@ -90,6 +93,7 @@ int RunServer(const Config& config) {
   store::ProfileStore profile_store(**db);
   store::DirectoryStore directory_store(**db);
   domain::Profiles profiles(profile_store, directory_store, clock, page_tokens);
+  domain::Directory directory(directory_store, clock, page_tokens);
 
   // One-off commands.
   if (config.rollback_to) {
@@ -130,12 +134,14 @@ int RunServer(const Config& config) {
       authenticator, policy,
       api::DeadlinePolicy{config.default_deadline, config.max_deadline});
   api::ProfileHandler profile_handler(calls, profiles);
+  api::DirectoryHandler directory_handler(calls, directory);
 
   // Our own health service: it follows the database and ends Watch streams
   // at shutdown (see HealthService).
   grpc::EnableDefaultHealthCheckService(false);
   api::HealthService health(
-      {std::string(v1::ProfileService::service_full_name())});
+      {std::string(v1::ProfileService::service_full_name()),
+       std::string(v1::DirectoryService::service_full_name())});
   // Known before the first call arrives, then kept current by the probe.
   health.SetServing((*db)->Ping(kHealthTimeout).ok());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -144,6 +150,7 @@ int RunServer(const Config& config) {
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(&profile_handler);
+  builder.RegisterService(&directory_handler);
   builder.RegisterService(&health);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.SetMaxSendMessageSize(config.max_message_bytes);

@@ -41,9 +41,11 @@ void AddGlobalFlags(CLI::App& app, GlobalFlags& flags) {
 
 int RunCli(const std::vector<std::string>& args,
            const StubFactory& stub_factory, std::ostream& out,
-           std::ostream& err) {
-  CLI::App app("Admin and testing client of the careers ProfileService.",
-               "careersctl");
+           std::ostream& err, bool err_is_terminal) {
+  CLI::App app(
+      "Admin and testing client of the careers ProfileService and "
+      "DirectoryService.",
+      "careersctl");
   // Global flags may also follow the subcommands.
   app.fallthrough();
   app.require_subcommand(1);
@@ -57,6 +59,9 @@ int RunCli(const std::vector<std::string>& args,
   AddProfileCommands(app, selection);
   AddGoalCommands(app, selection);
   AddActionCommands(app, selection);
+  AddOrganisationCommands(app, selection);
+  AddAdviserCommands(app, selection);
+  AddLocationCommands(app, selection);
 
   try {
     // CLI11 takes the arguments in reverse order.
@@ -69,12 +74,14 @@ int RunCli(const std::vector<std::string>& args,
     err << app.help();
     return kExitUsage;
   }
-  std::unique_ptr<v1::ProfileService::StubInterface> stub =
-      stub_factory(globals.server);
+  Stubs stubs = stub_factory(globals.server);
   CommandEnv env{
-      *stub, CallOptions{*ParseTimeout(globals.timeout), globals.token},
+      stubs,
+      CallOptions{*ParseTimeout(globals.timeout), globals.token},
       globals.output == "json" ? OutputFormat::kJson : OutputFormat::kTable,
-      out, err};
+      out,
+      err,
+      err_is_terminal};
   return selection.selected()(env);
 }
 

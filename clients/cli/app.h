@@ -7,25 +7,25 @@
 #include <string>
 #include <vector>
 
-#include "careers/v1/profile_service.grpc.pb.h"
+#include "clients/cli/stubs.h"
 
 // careersctl's entry point: the global flags and the command tree, with the
 // stub injected so tests can run any command line against a mock.
 namespace careers::cli {
 
-// Makes the stub for the --server address. main.cc passes MakeStub (a real
-// channel); tests pass a factory returning a MockProfileServiceStub.
-using StubFactory =
-    std::function<std::unique_ptr<v1::ProfileService::StubInterface>(
-        const std::string& address)>;
+// Makes the stubs for the --server address. main.cc passes MakeStubs (a
+// real channel); tests pass a factory returning the generated mock stubs.
+using StubFactory = std::function<Stubs(const std::string& address)>;
 
 // Runs careersctl on `args` (argv without the program name), printing
 // results to `out` and errors and usage to `err` (help goes to `out`).
 // Returns the exit code: 0 success (and --help), 1 an RPC failed, 2 a usage
 // error. `stub_factory` is called only when a command is going to run.
+// `err_is_terminal` says whether `err` is a terminal (commands then show
+// progress there).
 int RunCli(const std::vector<std::string>& args,
            const StubFactory& stub_factory, std::ostream& out,
-           std::ostream& err);
+           std::ostream& err, bool err_is_terminal = false);
 
 }  // namespace careers::cli
 

@@ -9,9 +9,10 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
   return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
 }
 
-std::unique_ptr<v1::ProfileService::StubInterface> MakeStub(
-    const std::string& address) {
-  return v1::ProfileService::NewStub(MakeChannel(address));
+Stubs MakeStubs(const std::string& address) {
+  std::shared_ptr<grpc::Channel> channel = MakeChannel(address);
+  return Stubs{v1::ProfileService::NewStub(channel),
+               v1::DirectoryService::NewStub(channel)};
 }
 
 }  // namespace careers::cli

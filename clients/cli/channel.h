@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "careers/v1/profile_service.grpc.pb.h"
+#include "clients/cli/stubs.h"
 #include "grpcpp/channel.h"
 
 // The one place careersctl opens connections, so transport security is
@@ -15,10 +15,9 @@ namespace careers::cli {
 // will be chosen here when the server offers them.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
-// A ProfileService stub on MakeChannel(address); the StubFactory main.cc
-// gives RunCli.
-std::unique_ptr<v1::ProfileService::StubInterface> MakeStub(
-    const std::string& address);
+// Stubs of every service on one MakeChannel(address); the StubFactory
+// main.cc gives RunCli.
+Stubs MakeStubs(const std::string& address);
 
 }  // namespace careers::cli
 

@@ -4,9 +4,11 @@
 #include <functional>
 #include <ostream>
 
+#include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
 #include "clients/cli/output.h"
 #include "clients/cli/rpc.h"
+#include "clients/cli/stubs.h"
 
 namespace CLI {
 class App;
@@ -22,14 +24,27 @@ inline constexpr int kExitRpcFailed = 1;
 inline constexpr int kExitUsage = 2;
 
 // Everything a command needs at run time, made once the command line is
-// parsed. Borrows the stub and streams.
+// parsed. Borrows the stubs and streams.
 struct CommandEnv {
-  v1::ProfileService::StubInterface& stub;
+  Stubs& stubs;
   CallOptions call;
   OutputFormat output;
   std::ostream& out;
   std::ostream& err;
+  bool err_is_terminal = false;  // progress may be drawn on `err`
 };
+
+// The stub of service `Stub` (a generated StubInterface).
+template <typename Stub>
+Stub& ServiceStub(CommandEnv& env);
+template <>
+inline v1::ProfileService::StubInterface& ServiceStub(CommandEnv& env) {
+  return *env.stubs.profiles;
+}
+template <>
+inline v1::DirectoryService::StubInterface& ServiceStub(CommandEnv& env) {
+  return *env.stubs.directory;
+}
 
 // A command's body: makes its calls, prints, returns the exit code.
 using CommandBody = std::function<int(CommandEnv& env)>;
@@ -53,10 +68,14 @@ class CommandSelection {
 };
 
 // Add the command groups to `root`: `profiles` (profiles_commands.cc),
-// `goals` and `actions` (plan_commands.cc).
+// `goals` and `actions` (plan_commands.cc), `organisations`, `advisers` and
+// `locations` (directory_commands.cc).
 void AddProfileCommands(CLI::App& root, CommandSelection& selection);
 void AddGoalCommands(CLI::App& root, CommandSelection& selection);
 void AddActionCommands(CLI::App& root, CommandSelection& selection);
+void AddOrganisationCommands(CLI::App& root, CommandSelection& selection);
+void AddAdviserCommands(CLI::App& root, CommandSelection& selection);
+void AddLocationCommands(CLI::App& root, CommandSelection& selection);
 
 }  // namespace careers::cli
 

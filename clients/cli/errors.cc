@@ -6,14 +6,6 @@
 #include "google/rpc/status.pb.h"
 
 namespace careers::cli {
-namespace {
-
-void PrintDetail(const std::string& subject, const std::string& description,
-                 std::ostream& err) {
-  err << "  " << subject << ": " << description << "\n";
-}
-
-}  // namespace
 
 std::string StatusCodeName(grpc::StatusCode code) {
   // google.rpc.Code uses the same numbers and the canonical names.
@@ -22,29 +14,41 @@ std::string StatusCodeName(grpc::StatusCode code) {
   return google::rpc::Code_Name(static_cast<google::rpc::Code>(number));
 }
 
-void PrintRpcError(const grpc::Status& status, std::ostream& err) {
-  err << "error: " << StatusCodeName(status.error_code()) << ": "
-      << status.error_message() << "\n";
+std::vector<std::string> RpcErrorDetails(const grpc::Status& status) {
+  std::vector<std::string> lines;
   google::rpc::Status details;
   if (status.error_details().empty() ||
       !details.ParseFromString(status.error_details())) {
-    return;
+    return lines;
   }
+  auto add = [&lines](const std::string& subject,
+                      const std::string& description) {
+    lines.push_back(absl::StrCat(subject, ": ", description));
+  };
   for (const google::protobuf::Any& any : details.details()) {
     google::rpc::BadRequest bad_request;
     google::rpc::PreconditionFailure precondition;
     google::rpc::ResourceInfo resource;
     if (any.UnpackTo(&bad_request)) {
       for (const auto& v : bad_request.field_violations()) {
-        PrintDetail(v.field(), v.description(), err);
+        add(v.field(), v.description());
       }
     } else if (any.UnpackTo(&precondition)) {
       for (const auto& v : precondition.violations()) {
-        PrintDetail(v.subject(), v.description(), err);
+        add(v.subject(), v.description());
       }
     } else if (any.UnpackTo(&resource)) {
-      PrintDetail(resource.resource_name(), resource.description(), err);
+      add(resource.resource_name(), resource.description());
     }
+  }
+  return lines;
+}
+
+void PrintRpcError(const grpc::Status& status, std::ostream& err) {
+  err << "error: " << StatusCodeName(status.error_code()) << ": "
+      << status.error_message() << "\n";
+  for (const std::string& line : RpcErrorDetails(status)) {
+    err << "  " << line << "\n";
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "grpcpp/support/status.h"
 
@@ -13,11 +14,15 @@ namespace careers::cli {
 // UPPER_SNAKE name of a gRPC status code ("DEADLINE_EXCEEDED").
 std::string StatusCodeName(grpc::StatusCode code);
 
-// Prints `error: CODE: message`, then one indented line per detail found in
-// the status's binary details (a serialized google.rpc.Status):
-// BadRequest field violations as `  field: description`,
-// PreconditionFailure violations as `  subject: description` and
-// ResourceInfo as `  resource_name: description`. Other details are skipped.
+// The details a person needs from the status's binary details (a
+// serialized google.rpc.Status), one line each: BadRequest field violations
+// as `field: description`, PreconditionFailure violations as
+// `subject: description` and ResourceInfo as `resource_name: description`.
+// Other details are skipped.
+std::vector<std::string> RpcErrorDetails(const grpc::Status& status);
+
+// Prints `error: CODE: message`, then each of RpcErrorDetails indented by
+// two spaces.
 void PrintRpcError(const grpc::Status& status, std::ostream& err);
 
 }  // namespace careers::cli

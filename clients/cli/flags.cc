@@ -62,6 +62,14 @@ absl::StatusOr<google::type::Date> ParseDate(const std::string& text) {
   return date;
 }
 
+absl::StatusOr<bool> ParseBool(const std::string& text) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  if (lower == "true" || lower == "yes" || lower == "1") return true;
+  if (lower == "false" || lower == "no" || lower == "0") return false;
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text, "' is not true or false"));
+}
+
 absl::StatusOr<int> ParseEnumValue(const google::protobuf::EnumDescriptor& type,
                                    const std::string& text) {
   const std::string name =

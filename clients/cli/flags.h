@@ -22,6 +22,9 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
 // "YYYY-MM-DD" naming a real calendar day (year 1–9999) → google.type.Date.
 absl::StatusOr<google::type::Date> ParseDate(const std::string& text);
 
+// "true", "false", "yes", "no", "1", "0", case-insensitive → the bool.
+absl::StatusOr<bool> ParseBool(const std::string& text);
+
 // An enum value name, case-insensitive, with '-' for '_' ("career-change",
 // "CAREER_CHANGE") → its number. The *_UNSPECIFIED value (number 0) is not
 // accepted: it never makes sense on the command line.

@@ -1,4 +1,6 @@
 // careersctl: runs the command line against a real channel to --server.
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,5 +10,6 @@
 
 int main(int argc, char** argv) {
   return careers::cli::RunCli(std::vector<std::string>(argv + 1, argv + argc),
-                              careers::cli::MakeStub, std::cout, std::cerr);
+                              careers::cli::MakeStubs, std::cout, std::cerr,
+                              isatty(STDERR_FILENO) == 1);
 }

@@ -15,7 +15,10 @@ namespace careers::cli {
 namespace {
 
 using v1::Action;
+using v1::Adviser;
 using v1::Goal;
+using v1::Location;
+using v1::Organisation;
 using v1::Profile;
 using Rows = std::vector<std::vector<std::string>>;
 
@@ -103,6 +106,75 @@ Rows ActionFields(const Action& a) {
   };
 }
 
+Rows OrganisationFields(const Organisation& o) {
+  return {
+      {"name", o.name()},
+      {"display name", o.display_name()},
+      {"kind", EnumText(Organisation::Kind_descriptor(), o.kind())},
+      {"region", o.region()},
+      {"parent", o.parent()},
+      {"website", o.website_uri()},
+      {"create time", FormatTimestamp(o.create_time())},
+      {"update time", FormatTimestamp(o.update_time())},
+      {"etag", o.etag()},
+  };
+}
+
+std::string Channels(const Adviser& a) {
+  std::vector<std::string> channels;
+  for (int channel : a.channels()) {
+    channels.push_back(EnumText(Adviser::Channel_descriptor(), channel));
+  }
+  return absl::StrJoin(channels, ", ");
+}
+
+std::string Active(const Adviser& a) {
+  return !a.has_active() || a.active() ? "yes" : "no";
+}
+
+Rows AdviserFields(const Adviser& a) {
+  return {
+      {"name", a.name()},
+      {"organisation", a.organisation()},
+      {"display name", a.display_name()},
+      {"languages", absl::StrJoin(a.language_codes(), ", ")},
+      {"channels", Channels(a)},
+      {"specialisms", absl::StrJoin(a.specialisms(), "; ")},
+      {"active", Active(a)},
+      {"email", a.email()},
+      {"subject", a.subject()},
+      {"create time", FormatTimestamp(a.create_time())},
+      {"update time", FormatTimestamp(a.update_time())},
+      {"delete time", FormatTimestamp(a.delete_time())},
+      {"etag", a.etag()},
+  };
+}
+
+Rows LocationFields(const Location& l) {
+  const v1::PostalAddress& address = l.address();
+  std::vector<std::string> address_parts(address.lines().begin(),
+                                         address.lines().end());
+  if (!address.town().empty()) address_parts.push_back(address.town());
+  std::vector<std::string> features;
+  for (int feature : l.accessibility()) {
+    features.push_back(
+        EnumText(Location::AccessibilityFeature_descriptor(), feature));
+  }
+  return {
+      {"name", l.name()},
+      {"organisation", l.organisation()},
+      {"display name", l.display_name()},
+      {"kind", EnumText(Location::Kind_descriptor(), l.kind())},
+      {"address", absl::StrJoin(address_parts, ", ")},
+      {"postcode", address.postcode()},
+      {"time zone", l.time_zone()},
+      {"accessibility", absl::StrJoin(features, ", ")},
+      {"create time", FormatTimestamp(l.create_time())},
+      {"update time", FormatTimestamp(l.update_time())},
+      {"etag", l.etag()},
+  };
+}
+
 // List columns: a header, then one row per resource.
 std::vector<std::string> Header(const Profile*) {
   return {"NAME",       "FAMILY NAME",  "GIVEN NAME", "BIRTH DATE",
@@ -133,6 +205,40 @@ std::vector<std::string> Row(const Action& a) {
   return {a.name(), a.title(), EnumText(Action::Owner_descriptor(), a.owner()),
           EnumText(Action::State_descriptor(), a.state()),
           FormatDate(a.due_date())};
+}
+
+std::vector<std::string> Header(const Organisation*) {
+  return {"NAME", "DISPLAY NAME", "KIND", "REGION", "PARENT"};
+}
+std::vector<std::string> Row(const Organisation& o) {
+  return {o.name(), o.display_name(),
+          EnumText(Organisation::Kind_descriptor(), o.kind()), o.region(),
+          o.parent()};
+}
+std::vector<std::string> Header(const Adviser*) {
+  return {"NAME",     "DISPLAY NAME", "ORGANISATION", "LANGUAGES",
+          "CHANNELS", "ACTIVE",       "DELETED"};
+}
+std::vector<std::string> Row(const Adviser& a) {
+  return {a.name(),
+          a.display_name(),
+          a.organisation(),
+          absl::StrJoin(a.language_codes(), ","),
+          Channels(a),
+          Active(a),
+          FormatTimestamp(a.delete_time())};
+}
+std::vector<std::string> Header(const Location*) {
+  return {"NAME",         "DISPLAY NAME", "KIND",
+          "ORGANISATION", "POSTCODE",     "TIME ZONE"};
+}
+std::vector<std::string> Row(const Location& l) {
+  return {l.name(),
+          l.display_name(),
+          EnumText(Location::Kind_descriptor(), l.kind()),
+          l.organisation(),
+          l.address().postcode(),
+          l.time_zone()};
 }
 
 void PrintFields(const google::protobuf::Message& resource, const Rows& rows,
@@ -220,6 +326,21 @@ void PrintResource(const Action& action, OutputFormat format,
   PrintFields(action, ActionFields(action), format, out);
 }
 
+void PrintResource(const Organisation& organisation, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(organisation, OrganisationFields(organisation), format, out);
+}
+
+void PrintResource(const Adviser& adviser, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(adviser, AdviserFields(adviser), format, out);
+}
+
+void PrintResource(const Location& location, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(location, LocationFields(location), format, out);
+}
+
 void PrintList(const v1::ListProfilesResponse& response, OutputFormat format,
                std::ostream& out) {
   PrintItems(response, response.profiles(), response.next_page_token(), format,
@@ -235,6 +356,24 @@ void PrintList(const v1::ListGoalsResponse& response, OutputFormat format,
 void PrintList(const v1::ListActionsResponse& response, OutputFormat format,
                std::ostream& out) {
   PrintItems(response, response.actions(), response.next_page_token(), format,
+             out);
+}
+
+void PrintList(const v1::ListOrganisationsResponse& response,
+               OutputFormat format, std::ostream& out) {
+  PrintItems(response, response.organisations(), response.next_page_token(),
+             format, out);
+}
+
+void PrintList(const v1::ListAdvisersResponse& response, OutputFormat format,
+               std::ostream& out) {
+  PrintItems(response, response.advisers(), response.next_page_token(), format,
+             out);
+}
+
+void PrintList(const v1::ListLocationsResponse& response, OutputFormat format,
+               std::ostream& out) {
+  PrintItems(response, response.locations(), response.next_page_token(), format,
              out);
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -37,6 +38,12 @@ void PrintResource(const v1::Goal& goal, OutputFormat format,
                    std::ostream& out);
 void PrintResource(const v1::Action& action, OutputFormat format,
                    std::ostream& out);
+void PrintResource(const v1::Organisation& organisation, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::Adviser& adviser, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::Location& location, OutputFormat format,
+                   std::ostream& out);
 
 // A page (or, after --all, every page) of a list: the whole response as
 // JSON, or a table with a header row followed, when there is a next page, by
@@ -46,6 +53,12 @@ void PrintList(const v1::ListProfilesResponse& response, OutputFormat format,
 void PrintList(const v1::ListGoalsResponse& response, OutputFormat format,
                std::ostream& out);
 void PrintList(const v1::ListActionsResponse& response, OutputFormat format,
+               std::ostream& out);
+void PrintList(const v1::ListOrganisationsResponse& response,
+               OutputFormat format, std::ostream& out);
+void PrintList(const v1::ListAdvisersResponse& response, OutputFormat format,
+               std::ostream& out);
+void PrintList(const v1::ListLocationsResponse& response, OutputFormat format,
                std::ostream& out);
 
 }  // namespace careers::cli

@@ -42,8 +42,9 @@ std::vector<const FieldDescriptor*> ResolvePath(
   const FieldDescriptor& leaf = *fields.back();
   const bool supported =
       leaf.type() == FieldDescriptor::TYPE_STRING ||
+      leaf.type() == FieldDescriptor::TYPE_ENUM ||
       (!leaf.is_repeated() &&
-       (leaf.type() == FieldDescriptor::TYPE_ENUM || IsDate(leaf)));
+       (leaf.type() == FieldDescriptor::TYPE_BOOL || IsDate(leaf)));
   return supported ? fields : std::vector<const FieldDescriptor*>{};
 }
 
@@ -81,6 +82,8 @@ void FieldFlags::AddTo(CLI::App& cmd) {
       type_name = EnumChoices(*leaf.enum_type());
     } else if (IsDate(leaf)) {
       type_name = "YYYY-MM-DD";
+    } else if (leaf.type() == FieldDescriptor::TYPE_BOOL) {
+      type_name = "true|false";
     }
     std::string help = flag.spec.help;
     if (leaf.is_repeated()) help += " (repeatable)";
@@ -111,6 +114,9 @@ std::string FieldFlags::Check(const Flag& flag, const std::string& value) {
         ParseEnumValue(*leaf.enum_type(), value).status().message());
   }
   if (IsDate(leaf)) return std::string(ParseDate(value).status().message());
+  if (leaf.type() == FieldDescriptor::TYPE_BOOL) {
+    return std::string(ParseBool(value).status().message());
+  }
   return "";
 }
 
@@ -123,14 +129,22 @@ void FieldFlags::ApplyTo(google::protobuf::Message& resource) const {
     }
     const FieldDescriptor* leaf = flag.path.back();
     const google::protobuf::Reflection& reflection = *message->GetReflection();
+    // Values were checked while parsing, so the parses below succeed.
     if (leaf->is_repeated()) {
       reflection.ClearField(message, leaf);
       for (const std::string& value : flag.values) {
-        reflection.AddString(message, leaf, value);
+        if (leaf->type() == FieldDescriptor::TYPE_ENUM) {
+          reflection.AddEnumValue(message, leaf,
+                                  *ParseEnumValue(*leaf->enum_type(), value));
+        } else if (!flag.spec.choices.empty()) {
+          reflection.AddString(message, leaf,
+                               *FindChoice(flag.spec.choices, value));
+        } else {
+          reflection.AddString(message, leaf, value);
+        }
       }
       continue;
     }
-    // Values were checked while parsing, so the parses below succeed.
     const std::string& value = flag.values.back();
     if (!flag.spec.choices.empty()) {
       reflection.SetString(message, leaf,
@@ -140,6 +154,8 @@ void FieldFlags::ApplyTo(google::protobuf::Message& resource) const {
                               *ParseEnumValue(*leaf->enum_type(), value));
     } else if (IsDate(*leaf)) {
       reflection.MutableMessage(message, leaf)->CopyFrom(*ParseDate(value));
+    } else if (leaf->type() == FieldDescriptor::TYPE_BOOL) {
+      reflection.SetBool(message, leaf, *ParseBool(value));
     } else {
       reflection.SetString(message, leaf, value);
     }
@@ -172,6 +188,13 @@ void FilterFlags::AddTo(CLI::App& cmd) {
                     ParseEnumValue(*type, value).status().message());
               },
               ""));
+    } else if (flag.spec.boolean) {
+      flag.option->type_name("true|false")
+          ->check(CLI::Validator(
+              [](std::string& value) {
+                return std::string(ParseBool(value).status().message());
+              },
+              ""));
     }
   }
   CLI::Option* raw = cmd.add_option(
@@ -188,6 +211,8 @@ std::string FilterFlags::Filter() const {
     if (flag.spec.enum_type != nullptr) {
       const int number = *ParseEnumValue(*flag.spec.enum_type, flag.value);
       value = flag.spec.enum_type->FindValueByNumber(number)->name();
+    } else if (flag.spec.boolean) {
+      value = *ParseBool(flag.value) ? "true" : "false";
     } else {
       value =
           QuoteFilterString(flag.spec.prefix ? flag.value + "*" : flag.value);

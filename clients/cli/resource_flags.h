@@ -21,8 +21,9 @@ namespace careers::cli {
 struct FieldFlagSpec {
   std::string flag;  // "--birth-date"
   // Field path from the resource ("birth_date", "contact.email"); also the
-  // update_mask path. The field is a string, an enum or a google.type.Date;
-  // a repeated string field makes a repeatable flag that appends.
+  // update_mask path. The field is a string, an enum, a bool or a
+  // google.type.Date; a repeated string or enum field makes a repeatable
+  // flag that appends.
   std::string path;
   std::string help;
   // When not empty, the accepted values (case-insensitive) of a string field.
@@ -75,6 +76,8 @@ struct FilterFlagSpec {
   const google::protobuf::EnumDescriptor* enum_type = nullptr;
   // A string that matches by prefix: `family_name = "Mac*"`.
   bool prefix = false;
+  // A true|false comparison (`active = true`).
+  bool boolean = false;
 };
 
 // The filter flags of one list command, plus `--filter` for a raw filter,

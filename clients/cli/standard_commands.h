@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "careers/v1/profile_service.grpc.pb.h"
 #include "clients/cli/command.h"
 #include "clients/cli/errors.h"
 #include "clients/cli/output.h"
@@ -20,14 +19,15 @@
 
 // The AIP standard and custom methods as careersctl commands, written once
 // for every resource: create, get, list, update and state changes. The
-// resource files (profiles_commands.cc, plan_commands.cc) only supply tables
-// of flags and the RPCs.
+// resource files (profiles_commands.cc, plan_commands.cc,
+// directory_commands.cc) only supply tables of flags and the RPCs.
 namespace careers::cli {
 
-// A unary ProfileService method, e.g. &StubInterface::GetProfile.
-template <typename Request, typename Response>
-using Rpc = grpc::Status (v1::ProfileService::StubInterface::*)(
-    grpc::ClientContext*, const Request&, Response*);
+// A unary method of a service's stub, e.g.
+// &ProfileService::StubInterface::GetProfile.
+template <typename Stub, typename Request, typename Response>
+using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&,
+                                   Response*);
 
 // A command just added, for the caller to add resource-specific options to.
 template <typename Request>
@@ -69,19 +69,20 @@ bool BuildResource(const std::string& json_path, const FieldFlags& fields,
 // Prints `error: message` for a mistake found after parsing; returns 2.
 int UsageError(const std::string& message, std::ostream& err);
 
-// Calls `rpc` on `env.stub`, retrying as `retry` says.
-template <typename Request, typename Response>
-grpc::Status Call(CommandEnv& env, Rpc<Request, Response> rpc,
+// Calls `rpc` on its service's stub, retrying as `retry` says.
+template <typename Stub, typename Request, typename Response>
+grpc::Status Call(CommandEnv& env, Rpc<Stub, Request, Response> rpc,
                   const Request& request, Retry retry, Response& response) {
+  Stub& stub = ServiceStub<Stub>(env);
   return CallWithRetry(env.call, retry, [&](grpc::ClientContext& context) {
     response.Clear();
-    return (env.stub.*rpc)(&context, request, &response);
+    return (stub.*rpc)(&context, request, &response);
   });
 }
 
 // Calls `rpc` and prints the resource it returns, or the error.
-template <typename Request, typename Resource>
-int CallAndPrint(CommandEnv& env, Rpc<Request, Resource> rpc,
+template <typename Stub, typename Request, typename Resource>
+int CallAndPrint(CommandEnv& env, Rpc<Stub, Request, Resource> rpc,
                  const Request& request, Retry retry) {
   Resource resource;
   const grpc::Status status = Call(env, rpc, request, retry, resource);
@@ -95,10 +96,10 @@ int CallAndPrint(CommandEnv& env, Rpc<Request, Resource> rpc,
 
 // `create [--json FILE] [field flags] [--request-id ID]`. Without
 // --request-id a random UUID is sent, so retrying on UNAVAILABLE is safe.
-template <typename Request, typename Resource>
+template <typename Stub, typename Request, typename Resource>
 AddedCommand<Request> AddCreateCommand(
     CLI::App& group, CommandSelection& selection,
-    std::vector<FieldFlagSpec> field_specs, Rpc<Request, Resource> rpc,
+    std::vector<FieldFlagSpec> field_specs, Rpc<Stub, Request, Resource> rpc,
     Resource* (Request::*mutable_resource)()) {
   struct State {
     explicit State(std::vector<FieldFlagSpec> specs)
@@ -127,9 +128,9 @@ AddedCommand<Request> AddCreateCommand(
 }
 
 // `get NAME`.
-template <typename Request, typename Resource>
+template <typename Stub, typename Request, typename Resource>
 void AddGetCommand(CLI::App& group, CommandSelection& selection,
-                   Rpc<Request, Resource> rpc) {
+                   Rpc<Stub, Request, Resource> rpc) {
   const google::protobuf::Descriptor& descriptor = *Resource::descriptor();
   auto request = std::make_shared<Request>();
   CLI::App& cmd =
@@ -143,12 +144,12 @@ void AddGetCommand(CLI::App& group, CommandSelection& selection,
 // `list [filter flags | --filter F] [--page-size N] [--page-token T]
 // [--all]`. With --all, follows next_page_token to the end and prints one
 // response holding every item.
-template <typename Request, typename Response>
+template <typename Stub, typename Request, typename Response>
 AddedCommand<Request> AddListCommand(CLI::App& group,
                                      CommandSelection& selection,
                                      const std::string& plural,
                                      std::vector<FilterFlagSpec> filter_specs,
-                                     Rpc<Request, Response> rpc) {
+                                     Rpc<Stub, Request, Response> rpc) {
   struct State {
     explicit State(std::vector<FilterFlagSpec> specs)
         : filters(std::move(specs)) {}
@@ -194,10 +195,10 @@ AddedCommand<Request> AddListCommand(CLI::App& group,
 // The update_mask is the paths of the given field flags plus --update-mask;
 // with only --json it may be empty (the server then updates every field set
 // in the resource). Never retried.
-template <typename Request, typename Resource>
+template <typename Stub, typename Request, typename Resource>
 void AddUpdateCommand(CLI::App& group, CommandSelection& selection,
                       std::vector<FieldFlagSpec> field_specs,
-                      Rpc<Request, Resource> rpc,
+                      Rpc<Stub, Request, Resource> rpc,
                       Resource* (Request::*mutable_resource)()) {
   struct State {
     explicit State(std::vector<FieldFlagSpec> specs)
@@ -241,11 +242,11 @@ void AddUpdateCommand(CLI::App& group, CommandSelection& selection,
 
 // A custom state-change method (`achieve NAME [--etag E]`). Never retried:
 // repeating it after a lost reply would fail on the new state.
-template <typename Request, typename Resource>
+template <typename Stub, typename Request, typename Resource>
 void AddStateChangeCommand(CLI::App& group, CommandSelection& selection,
                            const std::string& name,
                            const std::string& description,
-                           Rpc<Request, Resource> rpc) {
+                           Rpc<Stub, Request, Resource> rpc) {
   auto request = std::make_shared<Request>();
   CLI::App& cmd = AddCommand(group, name, description);
   AddNameArgument(cmd, *Resource::descriptor(), *request->mutable_name());

@@ -1,9 +1,12 @@
 #include "server/api/call.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "server/api/grpc_status.h"
+#include "server/common/ids.h"
 
 namespace careers::api {
 
@@ -21,17 +24,42 @@ CallRunner::CallRunner(const auth::Authenticator& authenticator,
                        DeadlinePolicy deadlines)
     : authenticator_(authenticator), policy_(policy), deadlines_(deadlines) {}
 
+namespace {
+
+// A request id from the caller's x-request-id metadata if it is a sensible
+// one (so their logs and ours line up), else a new one.
+std::string RequestIdOf(const grpc::ServerContext& context, absl::Time now) {
+  const auto& metadata = context.client_metadata();
+  if (auto it = metadata.find("x-request-id"); it != metadata.end()) {
+    const absl::string_view id(it->second.data(), it->second.size());
+    const bool sensible =
+        !id.empty() && id.size() <= 64 &&
+        std::all_of(id.begin(), id.end(), [](char c) {
+          return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                 c == '-' || c == '_' || c == '.';
+        });
+    if (sensible) return std::string(id);
+  }
+  return NewResourceId(now);
+}
+
+}  // namespace
+
 grpc::Status CallRunner::Run(
     grpc::ServerContext* context, absl::string_view method,
     absl::string_view resource,
     absl::FunctionRef<absl::Status(const RequestContext&)> body) const {
+  const absl::Time now = absl::Now();
   RequestContext ctx;
   const auto raw_deadline = context->deadline();
   const absl::Time client_deadline =
       raw_deadline == std::chrono::system_clock::time_point::max()
           ? absl::InfiniteFuture()
           : absl::FromChrono(raw_deadline);
-  ctx.deadline = EffectiveDeadline(client_deadline, absl::Now(), deadlines_);
+  ctx.deadline = EffectiveDeadline(client_deadline, now, deadlines_);
+  ctx.method = std::string(method);
+  ctx.request_id = RequestIdOf(*context, now);
+  context->AddInitialMetadata("x-request-id", ctx.request_id);
 
   absl::string_view authorization;
   const auto& metadata = context->client_metadata();
@@ -39,14 +67,16 @@ grpc::Status CallRunner::Run(
     authorization = absl::string_view(it->second.data(), it->second.size());
   }
   absl::StatusOr<auth::Principal> principal =
-      authenticator_.Authenticate(authorization);
+      authenticator_.Authenticate(authorization, ctx.deadline);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   ctx.principal = *std::move(principal);
+  ctx.visibility = policy_.VisibilityFor(ctx.principal);
 
-  if (absl::Status allowed = policy_.Check(ctx.principal, method, resource);
-      !allowed.ok()) {
-    return ToGrpcStatus(allowed);
-  }
+  absl::StatusOr<auth::AccessGrant> grant =
+      policy_.Check(ctx, method, resource);
+  if (!grant.ok()) return ToGrpcStatus(grant.status());
+  ctx.record_access =
+      grant->person_data && ctx.principal.role != auth::Role::kPerson;
   return ToGrpcStatus(body(ctx));
 }
 

@@ -1,31 +1,86 @@
 #ifndef CAREERS_SERVER_AUTH_ACCESS_POLICY_H_
 #define CAREERS_SERVER_AUTH_ACCESS_POLICY_H_
 
-#include "absl/status/status.h"
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "server/auth/principal.h"
+#include "server/domain/consent_repository.h"
+#include "server/domain/profile_repository.h"
+#include "server/domain/request_context.h"
 
 namespace careers::auth {
 
-// Decides whether a principal may call a method on a resource. Every handler
-// asks before touching data. Implementations are thread-safe.
+// What an allowed call touches.
+struct AccessGrant {
+  // It reads or changes a person's data: callers other than the person go
+  // on the person's access record.
+  bool person_data = false;
+};
+
+// Decides every RPC from (principal, method, resource). Handlers ask before
+// touching data. Deny by default: a method without a rule is refused. A
+// caller who may not see a resource is refused the same way whether or not
+// it exists. Implementations are thread-safe.
 class AccessPolicy {
  public:
   virtual ~AccessPolicy() = default;
-  // `method` is the full gRPC method ("careers.v1.ProfileService/GetProfile");
-  // `resource` the resource name or, for create and list, the parent ("" for
-  // top-level collections). OK, or PERMISSION_DENIED.
-  virtual absl::Status Check(const Principal& principal,
-                             absl::string_view method,
-                             absl::string_view resource) const = 0;
+
+  // `method` is "careers.v1.ProfileService/GetProfile"; `resource` the name
+  // the call acts on, or for creates and lists the parent (for directory
+  // creates, the organisation the new resource belongs to). OK with what
+  // the call touches, or PERMISSION_DENIED.
+  virtual absl::StatusOr<AccessGrant> Check(const RequestContext& ctx,
+                                            absl::string_view method,
+                                            absl::string_view resource) const = 0;
+
+  // Which profiles `principal` sees in lists.
+  virtual ProfileVisibility VisibilityFor(const Principal& principal) const = 0;
 };
 
-// Allows everything: the policy until consent-scoped access lands (issue 3).
+// The service's policy (PRODUCT.md, roles):
+// - admin: everything (and every access to a person's data is recorded);
+// - person: their own profile, plan, consents, guardian links and access
+//   record;
+// - guardian: read a linked person's profile, plan, consents and access
+//   record while the link is in force; grant or withdraw consent while the
+//   person is under 16; end their own link;
+// - adviser, org_admin: read and change profiles and plans shared with
+//   their organisation; create and end guardian links for them; create
+//   profiles;
+// - org_admin: their own organisation, its advisers and locations;
+// - service: only what its scopes name (profiles.read, profiles.write);
+// - anyone signed in: the public directory (organisations, advisers'
+//   public fields, locations).
+// Thread-safe; the facts and directory must outlive it.
+class ServicePolicy final : public AccessPolicy {
+ public:
+  ServicePolicy(domain::AccessFacts& facts, domain::DirectoryLookup& directory);
+
+  absl::StatusOr<AccessGrant> Check(const RequestContext& ctx, absl::string_view method,
+                                    absl::string_view resource) const override;
+  ProfileVisibility VisibilityFor(const Principal& principal) const override;
+
+  // The methods the policy has a rule for (the authorization matrix test
+  // checks that every RPC of every service is among them).
+  static std::vector<std::string> MethodsWithRules();
+
+ private:
+  domain::AccessFacts& facts_;
+  domain::DirectoryLookup& directory_;
+};
+
+// Allows everything and sees every profile: the policy until token
+// verification is switched on (this change), and for tests of other layers.
 class AllowAllPolicy final : public AccessPolicy {
  public:
-  absl::Status Check(const Principal&, absl::string_view,
-                     absl::string_view) const override {
-    return absl::OkStatus();
+  absl::StatusOr<AccessGrant> Check(const RequestContext&, absl::string_view,
+                                    absl::string_view) const override {
+    return AccessGrant{};
+  }
+  ProfileVisibility VisibilityFor(const Principal&) const override {
+    return {ProfileVisibility::Kind::kAll, ""};
   }
 };
 

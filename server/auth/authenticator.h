@@ -3,26 +3,28 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "server/auth/principal.h"
 
 namespace careers::auth {
 
-// Turns a call's credentials into a Principal, or UNAUTHENTICATED.
-// Implementations are thread-safe.
+// Turns a call's credentials into a Principal, or UNAUTHENTICATED with a
+// message saying what is wrong. Implementations are thread-safe.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  // `authorization` is the call's `authorization` metadata ("" if absent).
-  virtual absl::StatusOr<Principal> Authenticate(
-      absl::string_view authorization) const = 0;
+  // `authorization` is the call's `authorization` metadata ("" if absent);
+  // lookups it needs finish before `deadline`.
+  virtual absl::StatusOr<Principal> Authenticate(absl::string_view authorization,
+                                                 absl::Time deadline) const = 0;
 };
 
-// Until token verification lands (issue 3), every caller is the local
+// Until token verification is wired in, every caller is the local
 // operator with the admin role. The server says so in its startup log.
 class LocalOperatorAuthenticator final : public Authenticator {
  public:
-  absl::StatusOr<Principal> Authenticate(
-      absl::string_view /*authorization*/) const override {
+  absl::StatusOr<Principal> Authenticate(absl::string_view,
+                                         absl::Time) const override {
     Principal p;
     p.subject = "local-operator";
     p.role = Role::kAdmin;

@@ -221,4 +221,29 @@ void CheckCount(errors::FieldViolations& v, absl::string_view field, int count,
   }
 }
 
+void NormalizeAndCheckPostalAddress(errors::FieldViolations& v,
+                                    absl::string_view field,
+                                    v1::PostalAddress& address) {
+  auto trim = [](std::string* s) {
+    const absl::string_view t = TrimAsciiWhitespace(*s);
+    if (t.size() != s->size()) *s = std::string(t);
+  };
+  CheckCount(v, absl::StrCat(field, ".lines"), address.lines_size(), 3);
+  for (int i = 0; i < address.lines_size(); ++i) {
+    trim(address.mutable_lines(i));
+    CheckText(v, absl::StrCat(field, ".lines[", i, "]"), address.lines(i),
+              {1, 100});
+  }
+  trim(address.mutable_town());
+  CheckText(v, absl::StrCat(field, ".town"), address.town(), {0, 100});
+  if (!address.postcode().empty()) {
+    if (auto postcode = NormalizeUkPostcode(address.postcode())) {
+      address.set_postcode(*postcode);
+    } else {
+      v.Add(absl::StrCat(field, ".postcode"),
+            "is not a UK postcode (e.g. EH1 1YZ)");
+    }
+  }
+}
+
 }  // namespace careers::checks

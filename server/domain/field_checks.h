@@ -6,6 +6,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "careers/v1/profile_service.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/type/date.pb.h"
 #include "server/domain/errors.h"
@@ -60,6 +61,13 @@ void CheckOptionalName(errors::FieldViolations& v, absl::string_view field,
 // At most `max` entries in a repeated field.
 void CheckCount(errors::FieldViolations& v, absl::string_view field, int count,
                 int max);
+
+// Brings a postal address at `field` to its stored form (trimmed lines and
+// town, upper-case postcode) and checks it: at most 3 lines of 1–100
+// characters, a town of up to 100, and a UK postcode when there is one.
+void NormalizeAndCheckPostalAddress(errors::FieldViolations& v,
+                                    absl::string_view field,
+                                    v1::PostalAddress& address);
 
 }  // namespace careers::checks
 

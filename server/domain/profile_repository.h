@@ -1,7 +1,6 @@
 #ifndef CAREERS_SERVER_DOMAIN_PROFILE_REPOSITORY_H_
 #define CAREERS_SERVER_DOMAIN_PROFILE_REPOSITORY_H_
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,30 +8,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "careers/v1/profile_service.pb.h"
+#include "server/domain/directory_lookup.h"
+#include "server/domain/repository.h"
 #include "server/domain/request_context.h"
 
 namespace careers::domain {
-
-// Makes a create safe to retry (AIP-155). The store keeps the first
-// response under (scope, request_id) and returns it for a retry whose
-// request_hash matches; a different hash is INVALID_ARGUMENT on request_id.
-struct IdempotencyKey {
-  std::string scope;         // method and caller
-  std::string request_id;    // the client's id
-  std::string request_hash;  // SHA-256 of the request without request_id
-};
-
-// Changes a resource in place inside the store's transaction. It may run
-// more than once (the store retries deadlocks), so it must not have side
-// effects beyond its argument. A non-OK status rolls the transaction back.
-template <typename T>
-using Mutation = std::function<absl::Status(T&)>;
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  bool has_more = false;  // more items follow the last one
-};
 
 // Where a profile listing resumes: after this (family, given, id).
 struct ProfileCursor {
@@ -126,17 +106,6 @@ class ProfileRepository {
   virtual absl::StatusOr<v1::Action> UpdateAction(
       const RequestContext& ctx, const std::string& profile_id,
       const std::string& id, const Mutation<v1::Action>& mutate) = 0;
-};
-
-// Whether directory resources that profiles refer to exist.
-// Implementations are thread-safe.
-class DirectoryLookup {
- public:
-  virtual ~DirectoryLookup() = default;
-  virtual absl::StatusOr<bool> OrganisationExists(const RequestContext& ctx,
-                                                  const std::string& id) = 0;
-  virtual absl::StatusOr<bool> AdviserExists(const RequestContext& ctx,
-                                             const std::string& id) = 0;
 };
 
 }  // namespace careers::domain

@@ -69,22 +69,8 @@ void CheckContact(v1::ContactDetails& c, absl::string_view prefix,
     }
   }
   if (c.has_address()) {
-    v1::PostalAddress& a = *c.mutable_address();
-    const std::string address = Path(prefix, "address");
-    CheckCount(v, Path(address, "lines"), a.lines_size(), 3);
-    for (int i = 0; i < a.lines_size(); ++i) {
-      Trim(a.mutable_lines(i));
-      CheckText(v, Indexed(address, "lines", i), a.lines(i), kName);
-    }
-    Trim(a.mutable_town());
-    CheckText(v, Path(address, "town"), a.town(), kOptionalName);
-    if (!a.postcode().empty()) {
-      if (auto postcode = checks::NormalizeUkPostcode(a.postcode())) {
-        a.set_postcode(*postcode);
-      } else {
-        v.Add(Path(address, "postcode"), "is not a UK postcode (e.g. EH1 1YZ)");
-      }
-    }
+    checks::NormalizeAndCheckPostalAddress(v, Path(prefix, "address"),
+                                           *c.mutable_address());
   }
 }
 

@@ -15,6 +15,7 @@ inline constexpr absl::string_view kGoals = "goals";
 inline constexpr absl::string_view kActions = "actions";
 inline constexpr absl::string_view kOrganisations = "organisations";
 inline constexpr absl::string_view kAdvisers = "advisers";
+inline constexpr absl::string_view kLocations = "locations";
 
 // Ids the server accepts in names: 1–63 of [a-z0-9-], not starting with '-'.
 bool IsValidId(absl::string_view id);

@@ -638,34 +638,4 @@ absl::StatusOr<v1::Action> ProfileStore::UpdateAction(
           names::ChildName(names::kProfiles, profile_id, names::kActions, id)));
 }
 
-// --------------------------------------------------------------- directory
-
-namespace {
-
-absl::StatusOr<bool> Exists(Database& db, const RequestContext& ctx,
-                            absl::string_view what, const std::string& sql,
-                            const std::string& id) {
-  bool exists = false;
-  absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
-    exists = c.Prepare(sql).Bind(id).Query()->next();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return exists;
-}
-
-}  // namespace
-
-absl::StatusOr<bool> DirectoryStore::OrganisationExists(
-    const RequestContext& ctx, const std::string& id) {
-  return Exists(db_, ctx, "OrganisationExists",
-                "SELECT 1 FROM organisations WHERE id = ?", id);
-}
-
-absl::StatusOr<bool> DirectoryStore::AdviserExists(const RequestContext& ctx,
-                                                   const std::string& id) {
-  return Exists(db_, ctx, "AdviserExists",
-                "SELECT 1 FROM advisers WHERE id = ?", id);
-}
-
 }  // namespace careers::store

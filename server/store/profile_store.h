@@ -56,19 +56,6 @@ class ProfileStore final : public domain::ProfileRepository {
   Database& db_;
 };
 
-// Organisation and adviser existence checks on the directory tables.
-class DirectoryStore final : public domain::DirectoryLookup {
- public:
-  explicit DirectoryStore(Database& db) : db_(db) {}
-  absl::StatusOr<bool> OrganisationExists(const RequestContext& ctx,
-                                          const std::string& id) override;
-  absl::StatusOr<bool> AdviserExists(const RequestContext& ctx,
-                                     const std::string& id) override;
-
- private:
-  Database& db_;
-};
-
 }  // namespace careers::store
 
 #endif  // CAREERS_SERVER_STORE_PROFILE_STORE_H_

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "server/domain/profile_repository.h"
+#include "server/store/access_log.h"
 #include "server/store/connection.h"
 #include "server/store/database.h"
 
@@ -64,6 +65,22 @@ absl::StatusOr<Resource> CreateOnce(
       });
   if (!status.ok()) return status;
   return result;
+}
+
+// CreateOnce for the caller in `ctx`: the same, and the creation goes on
+// the caller's access record (WriteAccessEvent) in the same transaction.
+template <typename Resource>
+absl::StatusOr<Resource> CreateOnce(
+    Database& db, const RequestContext& ctx, absl::string_view what,
+    const domain::IdempotencyKey* key,
+    absl::FunctionRef<absl::StatusOr<Resource>(Connection&)> insert) {
+  return CreateOnce<Resource>(
+      db, what, ctx.deadline, key,
+      [&](Connection& c) -> absl::StatusOr<Resource> {
+        absl::StatusOr<Resource> inserted = insert(c);
+        if (inserted.ok()) WriteAccessEvent(c, ctx, inserted->name());
+        return inserted;
+      });
 }
 
 }  // namespace careers::store

@@ -9,6 +9,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "server/domain/profiles.h"
+#include "server/store/directory_store.h"
 #include "tests/support/test_data.h"
 #include "tests/support/test_database.h"
 

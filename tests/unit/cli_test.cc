@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "careers/v1/directory_service_mock.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
 #include "careers/v1/profile_service_mock.grpc.pb.h"
 #include "clients/cli/app.h"
@@ -83,8 +84,7 @@ class CliTest : public ::testing::Test {
         [this](const std::string& address) {
           ++stubs_made_;
           address_ = address;
-          return std::unique_ptr<v1::ProfileService::StubInterface>(
-              std::move(owned_stub_));
+          return Stubs{std::move(owned_stub_), std::move(owned_directory_)};
         },
         out_, err_);
   }
@@ -92,6 +92,8 @@ class CliTest : public ::testing::Test {
   std::unique_ptr<StrictMock<v1::MockProfileServiceStub>> owned_stub_ =
       std::make_unique<StrictMock<v1::MockProfileServiceStub>>();
   StrictMock<v1::MockProfileServiceStub>& stub_ = *owned_stub_;
+  std::unique_ptr<StrictMock<v1::MockDirectoryServiceStub>> owned_directory_ =
+      std::make_unique<StrictMock<v1::MockDirectoryServiceStub>>();
   int stubs_made_ = 0;
   std::string address_;
   std::ostringstream out_;

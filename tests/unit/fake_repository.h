@@ -146,6 +146,20 @@ class FakeRepository final : public domain::ProfileRepository,
     return advisers.count(id) > 0;
   }
 
+  absl::StatusOr<std::optional<domain::AdviserIdentity>> FindAdviserBySubject(
+      const RequestContext&, const std::string&) override {
+    return std::nullopt;
+  }
+  absl::StatusOr<std::optional<std::string>> OrganisationOfAdviser(
+      const RequestContext&, const std::string& id) override {
+    if (!advisers.count(id)) return std::nullopt;
+    return std::string("org-a");
+  }
+  absl::StatusOr<std::optional<std::string>> OrganisationOfLocation(
+      const RequestContext&, const std::string&) override {
+    return std::nullopt;
+  }
+
   int profile_count() {
     std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int>(profiles_.size());

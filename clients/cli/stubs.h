@@ -1,0 +1,20 @@
+#ifndef CAREERS_CLIENTS_CLI_STUBS_H_
+#define CAREERS_CLIENTS_CLI_STUBS_H_
+
+#include <memory>
+
+#include "careers/v1/directory_service.grpc.pb.h"
+#include "careers/v1/profile_service.grpc.pb.h"
+
+namespace careers::cli {
+
+// The stubs careersctl commands call, one per service, usually on one
+// channel (MakeStubs in channel.h); tests put the generated mocks in.
+struct Stubs {
+  std::unique_ptr<v1::ProfileService::StubInterface> profiles;
+  std::unique_ptr<v1::DirectoryService::StubInterface> directory;
+};
+
+}  // namespace careers::cli
+
+#endif  // CAREERS_CLIENTS_CLI_STUBS_H_

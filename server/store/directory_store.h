@@ -1,0 +1,77 @@
+#ifndef CAREERS_SERVER_STORE_DIRECTORY_STORE_H_
+#define CAREERS_SERVER_STORE_DIRECTORY_STORE_H_
+
+#include <optional>
+#include <string>
+
+#include "server/domain/directory_repository.h"
+#include "server/store/database.h"
+
+namespace careers::store {
+
+// Organisations, advisers and locations on MariaDB/MySQL (db/migrations/0001
+// and 0004), and the lookups other parts of the server make on them
+// (domain::DirectoryLookup). Columns hold what is filtered, sorted, joined
+// or unique; the rest of an adviser or location is its serialized
+// careers.v1 message in `details`. Thread-safe; `db` must outlive it.
+class DirectoryStore final : public domain::DirectoryRepository {
+ public:
+  explicit DirectoryStore(Database& db) : db_(db) {}
+  DirectoryStore(const DirectoryStore&) = delete;
+  DirectoryStore& operator=(const DirectoryStore&) = delete;
+
+  // domain::DirectoryLookup.
+  absl::StatusOr<bool> OrganisationExists(const RequestContext& ctx,
+                                          const std::string& id) override;
+  absl::StatusOr<bool> AdviserExists(const RequestContext& ctx,
+                                     const std::string& id) override;
+  absl::StatusOr<std::optional<domain::AdviserIdentity>> FindAdviserBySubject(
+      const RequestContext& ctx, const std::string& subject) override;
+  absl::StatusOr<std::optional<std::string>> OrganisationOfAdviser(
+      const RequestContext& ctx, const std::string& adviser_id) override;
+  absl::StatusOr<std::optional<std::string>> OrganisationOfLocation(
+      const RequestContext& ctx, const std::string& location_id) override;
+
+  // domain::DirectoryRepository.
+  absl::StatusOr<v1::Organisation> CreateOrganisation(
+      const RequestContext& ctx, const std::string& id,
+      const v1::Organisation& organisation,
+      const domain::IdempotencyKey* key) override;
+  absl::StatusOr<v1::Organisation> GetOrganisation(
+      const RequestContext& ctx, const std::string& id) override;
+  absl::StatusOr<domain::Page<v1::Organisation>> ListOrganisations(
+      const RequestContext& ctx,
+      const domain::OrganisationQuery& query) override;
+  absl::StatusOr<v1::Organisation> UpdateOrganisation(
+      const RequestContext& ctx, const std::string& id,
+      const domain::OrganisationMutation& mutate) override;
+
+  absl::StatusOr<v1::Adviser> CreateAdviser(
+      const RequestContext& ctx, const std::string& id,
+      const v1::Adviser& adviser, const domain::IdempotencyKey* key) override;
+  absl::StatusOr<v1::Adviser> GetAdviser(const RequestContext& ctx,
+                                         const std::string& id) override;
+  absl::StatusOr<domain::Page<v1::Adviser>> ListAdvisers(
+      const RequestContext& ctx, const domain::AdviserQuery& query) override;
+  absl::StatusOr<v1::Adviser> UpdateAdviser(
+      const RequestContext& ctx, const std::string& id,
+      const domain::Mutation<v1::Adviser>& mutate) override;
+
+  absl::StatusOr<v1::Location> CreateLocation(
+      const RequestContext& ctx, const std::string& id,
+      const v1::Location& location, const domain::IdempotencyKey* key) override;
+  absl::StatusOr<v1::Location> GetLocation(const RequestContext& ctx,
+                                           const std::string& id) override;
+  absl::StatusOr<domain::Page<v1::Location>> ListLocations(
+      const RequestContext& ctx, const domain::LocationQuery& query) override;
+  absl::StatusOr<v1::Location> UpdateLocation(
+      const RequestContext& ctx, const std::string& id,
+      const domain::Mutation<v1::Location>& mutate) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace careers::store
+
+#endif  // CAREERS_SERVER_STORE_DIRECTORY_STORE_H_
