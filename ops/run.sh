@@ -53,6 +53,19 @@ trap stop_db EXIT
 [[ -s "$LOCAL/page-token.key" ]] || openssl rand -hex 32 >"$LOCAL/page-token.key"
 export CAREERS_PAGE_TOKEN_KEY_FILE="$LOCAL/page-token.key"
 
+# A development identity provider: an ES256 key pair made here, kept only
+# under .local/. The server trusts its public key; careersctl token mint
+# signs with its private key.
+if [[ ! -s "$LOCAL/dev-jwt.key" ]]; then
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$LOCAL/dev-jwt.key"
+  openssl pkey -in "$LOCAL/dev-jwt.key" -pubout -out "$LOCAL/dev-jwt.pub"
+fi
+chmod 600 "$LOCAL/dev-jwt.key"
+export CAREERS_JWT_ISSUER="https://careers.local/dev"
+export CAREERS_JWT_AUDIENCE="careers-api"
+export CAREERS_JWT_KEYS_FILE="$LOCAL/dev-jwt.pub"
+export CAREERS_DEV_JWT_KEY="$LOCAL/dev-jwt.key"
+
 SERVER="$BUILD/server/careers-server"
 CTL="$BUILD/clients/cli/careersctl"
 log "migrating and loading demo data"
@@ -60,16 +73,37 @@ log "migrating and loading demo data"
 
 LISTEN="${CAREERS_LISTEN:-127.0.0.1:50051}"
 export CAREERS_LISTEN="$LISTEN"
+
+# Tokens for the demo, valid for a day, also kept in .local/tokens.env.
+admin_token="$("$CTL" token mint --role admin --subject dev-admin --ttl 24h)"
+person_token="$("$CTL" token mint --role person --subject demo-eilidh \
+  --profile profiles/demo-eilidh --ttl 24h)"
+adviser_token="$("$CTL" token mint --role adviser --subject demo-adviser-morag-campbell \
+  --organisation organisations/sds --ttl 24h)"
+cat >"$LOCAL/tokens.env" <<EOT
+# Development tokens from ops/run.sh (signed with .local/dev-jwt.key).
+export CAREERS_SERVER=$LISTEN
+export ADMIN_TOKEN=$admin_token
+export PERSON_TOKEN=$person_token
+export ADVISER_TOKEN=$adviser_token
+export CAREERS_TOKEN=\$ADMIN_TOKEN
+EOT
 cat >&2 <<EOT
 
-  careers-server is starting on $LISTEN. Try, in another terminal:
+  careers-server is starting on $LISTEN. In another terminal:
 
-    $CTL --server $LISTEN profiles get profiles/demo-eilidh
+    source .local/tokens.env     # ADMIN_TOKEN, PERSON_TOKEN (Eilidh), ADVISER_TOKEN (Morag, SDS)
+    $CTL profiles get profiles/demo-eilidh
+    CAREERS_TOKEN=\$PERSON_TOKEN $CTL access-events list profiles/demo-eilidh
 
-  or through reflection with buf:
+  or any gRPC client through reflection, e.g. buf:
 
     ops/tools/node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge \\
+      -H "authorization: Bearer \$ADMIN_TOKEN" \\
       http://$LISTEN/careers.v1.ProfileService/ListProfiles -d '{"pageSize": 3}'
+
+  Admin token (24 h):
+    $admin_token
 
   Ctrl-C stops the server, then the private database.
 

@@ -85,6 +85,41 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
       ->check(CLI::IsMember(
           {"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
+  std::string jwt_clock_skew = "60s";
+  app.add_option("--jwt-issuer", c.jwt_issuer,
+                 "the identity provider tokens must come from (iss); required "
+                 "to serve")
+      ->envname("CAREERS_JWT_ISSUER");
+  app.add_option("--jwt-audience", c.jwt_audience,
+                 "what tokens must be for (aud)")
+      ->envname("CAREERS_JWT_AUDIENCE")
+      ->capture_default_str();
+  app.add_option("--jwt-algorithm", c.jwt_algorithm,
+                 "the one signature algorithm accepted: ES256, RS256, or "
+                 "HS256 with --dev-hs256-key-file")
+      ->envname("CAREERS_JWT_ALGORITHM")
+      ->check(CLI::IsMember({"ES256", "RS256", "HS256"}))
+      ->capture_default_str();
+  app.add_option("--jwt-keys-file", c.jwt_keys_file,
+                 "the identity provider's public keys: a PEM public key or a "
+                 "JWKS document")
+      ->envname("CAREERS_JWT_KEYS_FILE");
+  app.add_option("--dev-hs256-key-file", c.dev_hs256_key_file,
+                 "DEVELOPMENT ONLY: a shared HS256 secret (at least 32 bytes)")
+      ->envname("CAREERS_DEV_HS256_KEY_FILE");
+  app.add_option("--jwt-clock-skew", jwt_clock_skew,
+                 "leeway for exp and nbf between our clock and the issuer's")
+      ->envname("CAREERS_JWT_CLOCK_SKEW")
+      ->capture_default_str();
+  app.add_option("--tls-cert", c.tls_cert_file,
+                 "serve TLS with this PEM certificate (chain)")
+      ->envname("CAREERS_TLS_CERT");
+  app.add_option("--tls-key", c.tls_key_file,
+                 "the PEM private key of --tls-cert")
+      ->envname("CAREERS_TLS_KEY");
+  app.add_option("--tls-client-ca", c.tls_client_ca_file,
+                 "require client certificates signed by this PEM CA (mTLS)")
+      ->envname("CAREERS_TLS_CLIENT_CA");
   app.add_flag(
       "--migrate", c.migrate,
       "apply pending database migrations, then exit (before --load-demo-data)");
@@ -103,6 +138,15 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
     c.max_deadline = ParseDurationOrThrow("--max-deadline", max_deadline);
     c.shutdown_timeout =
         ParseDurationOrThrow("--shutdown-timeout", shutdown_timeout);
+    c.jwt_clock_skew = ParseDurationOrThrow("--jwt-clock-skew", jwt_clock_skew);
+    if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+      throw CLI::ValidationError("--tls-cert",
+                                 "--tls-cert and --tls-key go together");
+    }
+    if (!c.tls_client_ca_file.empty() && c.tls_cert_file.empty()) {
+      throw CLI::ValidationError("--tls-client-ca",
+                                 "needs --tls-cert and --tls-key");
+    }
     if (c.default_deadline > c.max_deadline) {
       throw CLI::ValidationError("--default-deadline",
                                  "must not exceed --max-deadline");

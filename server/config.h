@@ -28,6 +28,20 @@ struct Config {
   std::string page_token_key;  // from CAREERS_PAGE_TOKEN_KEY or a file
   std::string log_level = "info";
 
+  // Token verification (required to serve).
+  std::string jwt_issuer;
+  std::string jwt_audience = "careers-api";
+  std::string jwt_algorithm = "ES256";
+  std::string jwt_keys_file;       // PEM or JWKS public keys (ES256, RS256)
+  std::string dev_hs256_key_file;  // shared secret, development only
+  absl::Duration jwt_clock_skew = absl::Seconds(60);
+
+  // TLS: serve TLS with a certificate and key; with a client CA, require
+  // client certificates signed by it (mTLS for services).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+
   // One-off commands instead of serving.
   bool migrate = false;
   bool load_demo_data = false;

@@ -39,7 +39,38 @@ absl::StatusOr<bool> PlanIsEmpty(const RequestContext& ctx,
 
 }  // namespace
 
-absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
+// The person's consents and guardian links: one active grant per
+// organisation and one active link per guardian, so "already exists" means
+// done.
+absl::Status LoadSharing(const internal::v1::DemoProfile& person,
+                         const RequestContext& admin,
+                         domain::Consents& consents) {
+  const std::string name = absl::StrCat("profiles/", person.id());
+  RequestContext self = admin;  // the person shares their own profile
+  self.principal = auth::Principal{};
+  self.principal.subject = person.id();
+  self.principal.role = auth::Role::kPerson;
+  self.principal.profile = name;
+  for (const std::string& organisation : person.shared_with()) {
+    v1::CreateConsentRequest req;
+    req.set_parent(name);
+    req.mutable_consent()->set_purpose(v1::Consent::SHARE_WITH_ORGANISATION);
+    req.mutable_consent()->set_organisation(organisation);
+    absl::Status s = consents.CreateConsent(self, req).status();
+    if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
+  }
+  for (const v1::GuardianLink& guardian : person.guardians()) {
+    v1::CreateGuardianLinkRequest req;
+    req.set_parent(name);
+    *req.mutable_guardian_link() = guardian;
+    absl::Status s = consents.CreateGuardianLink(admin, req).status();
+    if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles,
+                          domain::Consents& consents) {
   CAREERS_RETURN_IF_ERROR(
       store::RunSqlScript(db, "demo directory.sql", DemoFile("directory.sql")));
 
@@ -55,6 +86,7 @@ absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
   ctx.deadline = absl::InfiniteFuture();
   ctx.principal.subject = "demo-data-loader";
   ctx.principal.role = auth::Role::kAdmin;
+  ctx.visibility = {ProfileVisibility::Kind::kAll, ""};
   for (const internal::v1::DemoProfile& person : demo.profiles()) {
     const std::string name = absl::StrCat("profiles/", person.id());
     v1::CreateProfileRequest create;
@@ -66,6 +98,7 @@ absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles) {
     if (!created.ok() && !absl::IsAlreadyExists(created.status())) {
       return created.status();
     }
+    CAREERS_RETURN_IF_ERROR(LoadSharing(person, ctx, consents));
     // Request ids make a re-run within their 24 hours replay rather than
     // repeat. After that, a profile that exists keeps whatever plan it has:
     // the plan is only added while it is empty, so nothing is duplicated.

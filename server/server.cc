@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -17,20 +19,25 @@
 #include "absl/time/clock.h"
 #include "db/embedded_files.h"
 #include "server/api/call.h"
+#include "server/api/consent_handler.h"
 #include "server/api/directory_handler.h"
 #include "server/api/health_service.h"
 #include "server/api/profile_handler.h"
 #include "server/api/rpc_interceptor.h"
 #include "server/auth/access_policy.h"
 #include "server/auth/authenticator.h"
+#include "server/auth/jwt_authenticator.h"
 #include "server/common/clock.h"
 #include "server/common/ids.h"
 #include "server/common/logging.h"
 #include "server/demo_data.h"
+#include "server/domain/consents.h"
 #include "server/domain/directory.h"
 #include "server/domain/paging.h"
 #include "server/domain/profiles.h"
 #include "server/maintenance.h"
+#include "server/store/access_log.h"
+#include "server/store/consent_store.h"
 #include "server/store/database.h"
 #include "server/store/db_url.h"
 #include "server/store/directory_store.h"
@@ -50,6 +57,95 @@ constexpr int kExtraThreads = 4;
 
 // The one setting sizes both: see Config::concurrency.
 int PoolSize(int concurrency) { return std::max(1, concurrency / 2); }
+
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read ", flag, " ", path));
+  }
+  return content.str();
+}
+
+// Token verification settings; refuses to serve without them.
+absl::StatusOr<auth::JwtOptions> JwtOptionsFrom(const Config& config) {
+  if (config.jwt_issuer.empty()) {
+    return absl::FailedPreconditionError(
+        "set --jwt-issuer (CAREERS_JWT_ISSUER) and the issuer's keys: every "
+        "call needs a valid token");
+  }
+  auth::JwtOptions options;
+  options.issuer = config.jwt_issuer;
+  options.audience = config.jwt_audience;
+  options.clock_skew = config.jwt_clock_skew;
+  absl::StatusOr<auth::JwtAlgorithm> algorithm =
+      auth::ParseJwtAlgorithm(config.jwt_algorithm);
+  if (!algorithm.ok()) return algorithm.status();
+  options.algorithm = *algorithm;
+  if (options.algorithm == auth::JwtAlgorithm::kHs256) {
+    if (config.dev_hs256_key_file.empty()) {
+      return absl::FailedPreconditionError(
+          "HS256 needs --dev-hs256-key-file (a development key)");
+    }
+    absl::StatusOr<std::string> secret =
+        ReadFile(config.dev_hs256_key_file, "--dev-hs256-key-file");
+    if (!secret.ok()) return secret.status();
+    if (secret->size() < 32) {
+      return absl::InvalidArgumentError(
+          "the HS256 key must be at least 32 bytes");
+    }
+    spdlog::warn(
+        "tokens are verified with a shared DEVELOPMENT key (HS256): never in "
+        "production");
+    options.keys[""] = *secret;
+    return options;
+  }
+  if (!config.dev_hs256_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--dev-hs256-key-file is only for --jwt-algorithm HS256");
+  }
+  if (config.jwt_keys_file.empty()) {
+    return absl::FailedPreconditionError(
+        "set --jwt-keys-file: the issuer's public keys (PEM or JWKS)");
+  }
+  absl::StatusOr<std::string> content =
+      ReadFile(config.jwt_keys_file, "--jwt-keys-file");
+  if (!content.ok()) return content.status();
+  absl::StatusOr<auth::JwtKeys> keys =
+      auth::LoadPublicKeys(*content, options.algorithm);
+  if (!keys.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--jwt-keys-file: ", keys.status().message()));
+  }
+  options.keys = *std::move(keys);
+  return options;
+}
+
+// Plaintext, TLS, or TLS requiring client certificates.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsFrom(
+    const Config& config) {
+  if (config.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> cert =
+      ReadFile(config.tls_cert_file, "--tls-cert");
+  absl::StatusOr<std::string> key = ReadFile(config.tls_key_file, "--tls-key");
+  if (!cert.ok()) return cert.status();
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options(
+      config.tls_client_ca_file.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!config.tls_client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca =
+        ReadFile(config.tls_client_ca_file, "--tls-client-ca");
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+  }
+  return grpc::SslServerCredentials(options);
+}
 
 int Fail(const absl::Status& status, absl::string_view doing) {
   spdlog::critical("{}: {}", doing, status.ToString());
@@ -92,7 +188,12 @@ int RunServer(const Config& config) {
   PageTokenCodec page_tokens(page_token_key, absl::Hours(24));
   store::ProfileStore profile_store(**db);
   store::DirectoryStore directory_store(**db);
-  domain::Profiles profiles(profile_store, directory_store, clock, page_tokens);
+  store::ConsentStore consent_store(**db, clock);
+  store::BatchedAccessLog access_log(**db);
+  domain::Profiles profiles(profile_store, directory_store, access_log, clock,
+                            page_tokens);
+  domain::Consents consents(consent_store, directory_store, access_log, clock,
+                            page_tokens);
   domain::Directory directory(directory_store, clock, page_tokens);
 
   // One-off commands.
@@ -112,7 +213,7 @@ int RunServer(const Config& config) {
     if (config.load_demo_data) {
       if (absl::Status s = migrator.Verify(); !s.ok())
         return Fail(s, "checking the schema");
-      if (absl::Status s = LoadDemoData(**db, profiles); !s.ok()) {
+      if (absl::Status s = LoadDemoData(**db, profiles, consents); !s.ok()) {
         return Fail(s, "loading demo data");
       }
     }
@@ -125,32 +226,36 @@ int RunServer(const Config& config) {
                 "server expects");
   }
 
-  auth::LocalOperatorAuthenticator authenticator;
-  auth::AllowAllPolicy policy;
-  spdlog::warn(
-      "authentication is not enabled yet: every caller acts as the local "
-      "operator (admin). Serve on loopback only.");
+  absl::StatusOr<auth::JwtOptions> jwt = JwtOptionsFrom(config);
+  if (!jwt.ok()) return Fail(jwt.status(), "refusing to serve");
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      CredentialsFrom(config);
+  if (!credentials.ok()) return Fail(credentials.status(), "TLS");
+  auth::JwtAuthenticator authenticator(*jwt, directory_store, clock);
+  auth::ServicePolicy policy(consent_store, directory_store);
   api::CallRunner calls(
       authenticator, policy,
       api::DeadlinePolicy{config.default_deadline, config.max_deadline});
   api::ProfileHandler profile_handler(calls, profiles);
   api::DirectoryHandler directory_handler(calls, directory);
+  api::ConsentHandler consent_handler(calls, consents);
 
   // Our own health service: it follows the database and ends Watch streams
   // at shutdown (see HealthService).
   grpc::EnableDefaultHealthCheckService(false);
   api::HealthService health(
       {std::string(v1::ProfileService::service_full_name()),
-       std::string(v1::DirectoryService::service_full_name())});
+       std::string(v1::DirectoryService::service_full_name()),
+       std::string(v1::ConsentService::service_full_name())});
   // Known before the first call arrives, then kept current by the probe.
   health.SetServing((*db)->Ping(kHealthTimeout).ok());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
-                           &port);
+  builder.AddListeningPort(config.listen, *credentials, &port);
   builder.RegisterService(&profile_handler);
   builder.RegisterService(&directory_handler);
+  builder.RegisterService(&consent_handler);
   builder.RegisterService(&health);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.SetMaxSendMessageSize(config.max_message_bytes);
@@ -195,6 +300,7 @@ int RunServer(const Config& config) {
       spdlog::info("purged {} expired request id(s)", *purged);
   });
   maintenance.Start();
+  access_log.Start();
 
   const std::string listening =
       config.listen.substr(0, config.listen.rfind(':'));
@@ -242,6 +348,7 @@ int RunServer(const Config& config) {
   }
   stopped_cv.notify_all();
   interrupter.join();
+  access_log.Stop();  // writes the read events still queued
   maintenance.Stop();
   spdlog::info("stopped");
   return 0;

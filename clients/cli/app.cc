@@ -1,6 +1,7 @@
 #include "clients/cli/app.h"
 
 #include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
 #include "clients/cli/command.h"
 #include "clients/cli/flags.h"
 
@@ -13,6 +14,7 @@ struct GlobalFlags {
   std::string output = "table";
   std::string timeout = "10s";
   std::string token;
+  TlsFlags tls;
 };
 
 void AddGlobalFlags(CLI::App& app, GlobalFlags& flags) {
@@ -35,6 +37,23 @@ void AddGlobalFlags(CLI::App& app, GlobalFlags& flags) {
   app.add_option("--token", flags.token,
                  "Bearer token sent as `authorization: Bearer TOKEN`")
       ->envname("CAREERS_TOKEN");
+  app.add_flag("--tls", flags.tls.tls,
+               "Connect with TLS, verifying the server against the system's "
+               "root certificates");
+  app.add_option("--tls-ca", flags.tls.ca_file,
+                 "Connect with TLS, verifying the server against this PEM CA "
+                 "certificate instead of the system's roots")
+      ->type_name("FILE")
+      ->envname("CAREERS_TLS_CA");
+  app.add_option("--tls-cert", flags.tls.cert_file,
+                 "Client certificate chain (PEM) for mutual TLS; needs "
+                 "--tls-key")
+      ->type_name("FILE")
+      ->envname("CAREERS_TLS_CERT");
+  app.add_option("--tls-key", flags.tls.key_file,
+                 "Private key (PEM) of --tls-cert")
+      ->type_name("FILE")
+      ->envname("CAREERS_TLS_KEY");
 }
 
 }  // namespace
@@ -43,8 +62,8 @@ int RunCli(const std::vector<std::string>& args,
            const StubFactory& stub_factory, std::ostream& out,
            std::ostream& err, bool err_is_terminal) {
   CLI::App app(
-      "Admin and testing client of the careers ProfileService and "
-      "DirectoryService.",
+      "Admin and testing client of the careers ProfileService, "
+      "DirectoryService and ConsentService.",
       "careersctl");
   // Global flags may also follow the subcommands.
   app.fallthrough();
@@ -62,6 +81,10 @@ int RunCli(const std::vector<std::string>& args,
   AddOrganisationCommands(app, selection);
   AddAdviserCommands(app, selection);
   AddLocationCommands(app, selection);
+  AddConsentCommands(app, selection);
+  AddGuardianLinkCommands(app, selection);
+  AddAccessEventCommands(app, selection);
+  AddTokenCommands(app, selection);
 
   try {
     // CLI11 takes the arguments in reverse order.
@@ -74,7 +97,16 @@ int RunCli(const std::vector<std::string>& args,
     err << app.help();
     return kExitUsage;
   }
-  Stubs stubs = stub_factory(globals.server);
+  Stubs stubs;
+  if (selection.uses_server()) {
+    absl::StatusOr<ChannelOptions> channel =
+        MakeChannelOptions(globals.server, globals.tls);
+    if (!channel.ok()) {
+      err << "error: " << channel.status().message() << "\n";
+      return kExitUsage;
+    }
+    stubs = stub_factory(*channel);
+  }
   CommandEnv env{
       stubs,
       CallOptions{*ParseTimeout(globals.timeout), globals.token},

@@ -4,6 +4,7 @@
 #include <functional>
 #include <ostream>
 
+#include "careers/v1/consent_service.grpc.pb.h"
 #include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
 #include "clients/cli/output.h"
@@ -45,6 +46,10 @@ template <>
 inline v1::DirectoryService::StubInterface& ServiceStub(CommandEnv& env) {
   return *env.stubs.directory;
 }
+template <>
+inline v1::ConsentService::StubInterface& ServiceStub(CommandEnv& env) {
+  return *env.stubs.consents;
+}
 
 // A command's body: makes its calls, prints, returns the exit code.
 using CommandBody = std::function<int(CommandEnv& env)>;
@@ -58,24 +63,36 @@ class CommandSelection {
   CommandSelection& operator=(const CommandSelection&) = delete;
 
   // Makes `body` the one to run when `cmd` is on the parsed command line.
-  void Register(CLI::App& cmd, CommandBody body);
+  // A body registered with `uses_server` false makes no RPC: no channel is
+  // opened for it (its CommandEnv has empty stubs) and the connection flags
+  // are not checked.
+  void Register(CLI::App& cmd, CommandBody body, bool uses_server = true);
 
   // The selected body; empty when no leaf command was parsed.
   const CommandBody& selected() const { return selected_; }
 
+  // Whether the selected body calls the server.
+  bool uses_server() const { return uses_server_; }
+
  private:
   CommandBody selected_;
+  bool uses_server_ = true;
 };
 
 // Add the command groups to `root`: `profiles` (profiles_commands.cc),
 // `goals` and `actions` (plan_commands.cc), `organisations`, `advisers` and
-// `locations` (directory_commands.cc).
+// `locations` (directory_commands.cc), `consents`, `guardian-links` and
+// `access-events` (consent_commands.cc), `token` (token_commands.cc).
 void AddProfileCommands(CLI::App& root, CommandSelection& selection);
 void AddGoalCommands(CLI::App& root, CommandSelection& selection);
 void AddActionCommands(CLI::App& root, CommandSelection& selection);
 void AddOrganisationCommands(CLI::App& root, CommandSelection& selection);
 void AddAdviserCommands(CLI::App& root, CommandSelection& selection);
 void AddLocationCommands(CLI::App& root, CommandSelection& selection);
+void AddConsentCommands(CLI::App& root, CommandSelection& selection);
+void AddGuardianLinkCommands(CLI::App& root, CommandSelection& selection);
+void AddAccessEventCommands(CLI::App& root, CommandSelection& selection);
+void AddTokenCommands(CLI::App& root, CommandSelection& selection);
 
 }  // namespace careers::cli
 

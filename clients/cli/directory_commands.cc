@@ -168,8 +168,8 @@ void AddAdviserCommands(CLI::App& root, CommandSelection& selection) {
       "subject, active. List cells separate values with ; or line breaks. "
       "With adviser_id, an existing adviser is updated where the row "
       "differs; without, a re-run within 24 hours does not create twice. "
-      "Exit code 1 if any row failed. Global flags (--server, --output, "
-      "--timeout, --token) may be given here too.");
+      "Exit code 1 if any row failed. Global flags (--server, --token, "
+      "--tls, --tls-ca, --output, --timeout...) may be given here too.");
   selection.Register(
       import, [path](CommandEnv& env) { return RunAdviserImport(env, *path); });
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "clients/cli/flags.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/util/json_util.h"
@@ -14,9 +15,12 @@
 namespace careers::cli {
 namespace {
 
+using v1::AccessEvent;
 using v1::Action;
 using v1::Adviser;
+using v1::Consent;
 using v1::Goal;
+using v1::GuardianLink;
 using v1::Location;
 using v1::Organisation;
 using v1::Profile;
@@ -175,6 +179,49 @@ Rows LocationFields(const Location& l) {
   };
 }
 
+// "subject (role)", or "subject (role, organisations/x)" for staff; "" when
+// unset.
+std::string FormatActor(const v1::Actor& actor) {
+  if (actor.subject().empty() && actor.role().empty()) return "";
+  std::vector<std::string> about;
+  if (!actor.role().empty()) about.push_back(actor.role());
+  if (!actor.organisation().empty()) about.push_back(actor.organisation());
+  if (about.empty()) return actor.subject();
+  return absl::StrCat(actor.subject(), " (", absl::StrJoin(about, ", "), ")");
+}
+
+Rows ConsentFields(const Consent& c) {
+  return {
+      {"name", c.name()},
+      {"purpose", EnumText(Consent::Purpose_descriptor(), c.purpose())},
+      {"organisation", c.organisation()},
+      {"state", EnumText(Consent::State_descriptor(), c.state())},
+      {"grant time", FormatTimestamp(c.grant_time())},
+      {"granted by", FormatActor(c.granted_by())},
+      {"withdraw time", FormatTimestamp(c.withdraw_time())},
+      {"withdrawn by", FormatActor(c.withdrawn_by())},
+      {"etag", c.etag()},
+  };
+}
+
+Rows GuardianLinkFields(const GuardianLink& g) {
+  return {
+      {"name", g.name()},
+      {"guardian subject", g.guardian_subject()},
+      {"display name", g.guardian_display_name()},
+      {"relationship",
+       EnumText(GuardianLink::Relationship_descriptor(), g.relationship())},
+      {"state", EnumText(GuardianLink::State_descriptor(), g.state())},
+      {"effective", g.effective() ? "yes" : "no"},
+      {"create time", FormatTimestamp(g.create_time())},
+      {"created by", FormatActor(g.created_by())},
+      {"confirm time", FormatTimestamp(g.confirm_time())},
+      {"end time", FormatTimestamp(g.end_time())},
+      {"ended by", FormatActor(g.ended_by())},
+      {"etag", g.etag()},
+  };
+}
+
 // List columns: a header, then one row per resource.
 std::vector<std::string> Header(const Profile*) {
   return {"NAME",       "FAMILY NAME",  "GIVEN NAME", "BIRTH DATE",
@@ -239,6 +286,43 @@ std::vector<std::string> Row(const Location& l) {
           l.organisation(),
           l.address().postcode(),
           l.time_zone()};
+}
+
+std::vector<std::string> Header(const Consent*) {
+  return {"NAME", "PURPOSE", "ORGANISATION", "STATE", "GRANTED", "BY"};
+}
+std::vector<std::string> Row(const Consent& c) {
+  return {c.name(),
+          EnumText(Consent::Purpose_descriptor(), c.purpose()),
+          c.organisation(),
+          EnumText(Consent::State_descriptor(), c.state()),
+          FormatTimestamp(c.grant_time()),
+          c.granted_by().subject()};
+}
+std::vector<std::string> Header(const GuardianLink*) {
+  return {"NAME",         "GUARDIAN", "DISPLAY NAME",
+          "RELATIONSHIP", "STATE",    "EFFECTIVE"};
+}
+std::vector<std::string> Row(const GuardianLink& g) {
+  return {g.name(),
+          g.guardian_subject(),
+          g.guardian_display_name(),
+          EnumText(GuardianLink::Relationship_descriptor(), g.relationship()),
+          EnumText(GuardianLink::State_descriptor(), g.state()),
+          g.effective() ? "yes" : "no"};
+}
+std::vector<std::string> Header(const AccessEvent*) {
+  return {"TIME",   "ACTOR",  "ROLE",    "ORGANISATION",
+          "ACTION", "METHOD", "RESOURCE"};
+}
+std::vector<std::string> Row(const AccessEvent& e) {
+  return {FormatTimestamp(e.time()),
+          e.actor().subject(),
+          e.actor().role(),
+          e.actor().organisation(),
+          EnumText(AccessEvent::Action_descriptor(), e.action()),
+          std::string(absl::StripPrefix(e.method(), "careers.v1.")),
+          e.resource()};
 }
 
 void PrintFields(const google::protobuf::Message& resource, const Rows& rows,
@@ -341,6 +425,16 @@ void PrintResource(const Location& location, OutputFormat format,
   PrintFields(location, LocationFields(location), format, out);
 }
 
+void PrintResource(const Consent& consent, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(consent, ConsentFields(consent), format, out);
+}
+
+void PrintResource(const GuardianLink& link, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(link, GuardianLinkFields(link), format, out);
+}
+
 void PrintList(const v1::ListProfilesResponse& response, OutputFormat format,
                std::ostream& out) {
   PrintItems(response, response.profiles(), response.next_page_token(), format,
@@ -375,6 +469,24 @@ void PrintList(const v1::ListLocationsResponse& response, OutputFormat format,
                std::ostream& out) {
   PrintItems(response, response.locations(), response.next_page_token(), format,
              out);
+}
+
+void PrintList(const v1::ListConsentsResponse& response, OutputFormat format,
+               std::ostream& out) {
+  PrintItems(response, response.consents(), response.next_page_token(), format,
+             out);
+}
+
+void PrintList(const v1::ListGuardianLinksResponse& response,
+               OutputFormat format, std::ostream& out) {
+  PrintItems(response, response.guardian_links(), response.next_page_token(),
+             format, out);
+}
+
+void PrintList(const v1::ListAccessEventsResponse& response,
+               OutputFormat format, std::ostream& out) {
+  PrintItems(response, response.access_events(), response.next_page_token(),
+             format, out);
 }
 
 }  // namespace careers::cli

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
 #include "google/protobuf/message.h"
@@ -44,6 +45,10 @@ void PrintResource(const v1::Adviser& adviser, OutputFormat format,
                    std::ostream& out);
 void PrintResource(const v1::Location& location, OutputFormat format,
                    std::ostream& out);
+void PrintResource(const v1::Consent& consent, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::GuardianLink& link, OutputFormat format,
+                   std::ostream& out);
 
 // A page (or, after --all, every page) of a list: the whole response as
 // JSON, or a table with a header row followed, when there is a next page, by
@@ -60,6 +65,12 @@ void PrintList(const v1::ListAdvisersResponse& response, OutputFormat format,
                std::ostream& out);
 void PrintList(const v1::ListLocationsResponse& response, OutputFormat format,
                std::ostream& out);
+void PrintList(const v1::ListConsentsResponse& response, OutputFormat format,
+               std::ostream& out);
+void PrintList(const v1::ListGuardianLinksResponse& response,
+               OutputFormat format, std::ostream& out);
+void PrintList(const v1::ListAccessEventsResponse& response,
+               OutputFormat format, std::ostream& out);
 
 }  // namespace careers::cli
 

@@ -14,8 +14,8 @@ CLI::App& AddCommand(CLI::App& group, const std::string& name,
                      const std::string& description) {
   CLI::App& cmd = *group.add_subcommand(name, description);
   cmd.footer(
-      "Global flags (--server, --output, --timeout, --token) may be given "
-      "here too; see careersctl --help.");
+      "Global flags (--server, --token, --tls, --tls-ca, --output, "
+      "--timeout...) may be given here too; see careersctl --help.");
   return cmd;
 }
 
@@ -85,7 +85,14 @@ std::vector<std::string> MergePaths(std::vector<std::string> first,
 }
 
 std::string Singular(const google::protobuf::Descriptor& resource) {
-  return absl::AsciiStrToLower(resource.name());
+  std::string words;
+  for (char c : resource.name()) {
+    if (absl::ascii_isupper(static_cast<unsigned char>(c)) && !words.empty()) {
+      words += ' ';
+    }
+    words += absl::ascii_tolower(static_cast<unsigned char>(c));
+  }
+  return words;
 }
 
 std::string WithArticle(const std::string& noun) {

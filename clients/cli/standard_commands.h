@@ -4,6 +4,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -58,7 +59,7 @@ void AddUpdateMaskOption(CLI::App& cmd, std::vector<std::string>& paths);
 // `first` then the paths of `second` not already in it.
 std::vector<std::string> MergePaths(std::vector<std::string> first,
                                     const std::vector<std::string>& second);
-// "profile" for careers.v1.Profile.
+// "profile" for careers.v1.Profile, "guardian link" for GuardianLink.
 std::string Singular(const google::protobuf::Descriptor& resource);
 // "a profile", "an action".
 std::string WithArticle(const std::string& noun);
@@ -68,6 +69,15 @@ bool BuildResource(const std::string& json_path, const FieldFlags& fields,
                    google::protobuf::Message& resource, std::ostream& err);
 // Prints `error: message` for a mistake found after parsing; returns 2.
 int UsageError(const std::string& message, std::ostream& err);
+
+// Whether list request `Request` has an AIP-160 `filter` field.
+template <typename Request, typename = void>
+struct HasFilter : std::false_type {};
+template <typename Request>
+struct HasFilter<
+    Request,
+    std::void_t<decltype(std::declval<Request&>().set_filter(std::string()))>>
+    : std::true_type {};
 
 // Calls `rpc` on its service's stub, retrying as `retry` says.
 template <typename Stub, typename Request, typename Response>
@@ -143,7 +153,8 @@ void AddGetCommand(CLI::App& group, CommandSelection& selection,
 
 // `list [filter flags | --filter F] [--page-size N] [--page-token T]
 // [--all]`. With --all, follows next_page_token to the end and prints one
-// response holding every item.
+// response holding every item. A request without a `filter` field gets no
+// filter flags (`filter_specs` must then be empty).
 template <typename Stub, typename Request, typename Response>
 AddedCommand<Request> AddListCommand(CLI::App& group,
                                      CommandSelection& selection,
@@ -160,12 +171,14 @@ AddedCommand<Request> AddListCommand(CLI::App& group,
   };
   auto state = std::make_shared<State>(std::move(filter_specs));
   CLI::App& cmd = AddCommand(group, "list", "List " + plural);
-  state->filters.AddTo(cmd);
+  if constexpr (HasFilter<Request>::value) state->filters.AddTo(cmd);
   AddPagingOptions(cmd, state->page_size, *state->request.mutable_page_token(),
                    state->all);
   selection.Register(cmd, [state, rpc](CommandEnv& env) {
     Request& request = state->request;
-    request.set_filter(state->filters.Filter());
+    if constexpr (HasFilter<Request>::value) {
+      request.set_filter(state->filters.Filter());
+    }
     request.set_page_size(state->page_size);
     Response combined;
     while (true) {

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "careers/v1/consent_service.grpc.pb.h"
 #include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
 
@@ -13,6 +14,7 @@ namespace careers::cli {
 struct Stubs {
   std::unique_ptr<v1::ProfileService::StubInterface> profiles;
   std::unique_ptr<v1::DirectoryService::StubInterface> directory;
+  std::unique_ptr<v1::ConsentService::StubInterface> consents;
 };
 
 }  // namespace careers::cli

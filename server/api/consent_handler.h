@@ -32,18 +32,19 @@ class ConsentHandler final : public v1::ConsentService::Service {
   grpc::Status GetGuardianLink(grpc::ServerContext* context,
                                const v1::GetGuardianLinkRequest* request,
                                v1::GuardianLink* response) override;
-  grpc::Status ListGuardianLinks(grpc::ServerContext* context,
-                                 const v1::ListGuardianLinksRequest* request,
-                                 v1::ListGuardianLinksResponse* response) override;
+  grpc::Status ListGuardianLinks(
+      grpc::ServerContext* context, const v1::ListGuardianLinksRequest* request,
+      v1::ListGuardianLinksResponse* response) override;
   grpc::Status EndGuardianLink(grpc::ServerContext* context,
                                const v1::EndGuardianLinkRequest* request,
                                v1::GuardianLink* response) override;
-  grpc::Status ConfirmGuardianLink(grpc::ServerContext* context,
-                                   const v1::ConfirmGuardianLinkRequest* request,
-                                   v1::GuardianLink* response) override;
-  grpc::Status ListAccessEvents(grpc::ServerContext* context,
-                                const v1::ListAccessEventsRequest* request,
-                                v1::ListAccessEventsResponse* response) override;
+  grpc::Status ConfirmGuardianLink(
+      grpc::ServerContext* context,
+      const v1::ConfirmGuardianLinkRequest* request,
+      v1::GuardianLink* response) override;
+  grpc::Status ListAccessEvents(
+      grpc::ServerContext* context, const v1::ListAccessEventsRequest* request,
+      v1::ListAccessEventsResponse* response) override;
 
  private:
   const CallRunner& calls_;

@@ -55,17 +55,21 @@ const std::map<std::string, Rule, std::less<>>& Rules() {
       {"careers.v1.ConsentService/GetConsent", Rule::kConsentRead},
       {"careers.v1.ConsentService/ListConsents", Rule::kConsentRead},
       {"careers.v1.ConsentService/WithdrawConsent", Rule::kConsentGrant},
-      {"careers.v1.ConsentService/CreateGuardianLink", Rule::kGuardianLinkCreate},
+      {"careers.v1.ConsentService/CreateGuardianLink",
+       Rule::kGuardianLinkCreate},
       {"careers.v1.ConsentService/GetGuardianLink", Rule::kConsentRead},
       {"careers.v1.ConsentService/ListGuardianLinks", Rule::kConsentRead},
       {"careers.v1.ConsentService/EndGuardianLink", Rule::kGuardianLinkEnd},
-      {"careers.v1.ConsentService/ConfirmGuardianLink", Rule::kGuardianLinkConfirm},
+      {"careers.v1.ConsentService/ConfirmGuardianLink",
+       Rule::kGuardianLinkConfirm},
       {"careers.v1.ConsentService/ListAccessEvents", Rule::kAccessEventsRead},
 
-      {"careers.v1.DirectoryService/CreateOrganisation", Rule::kOrganisationCreate},
+      {"careers.v1.DirectoryService/CreateOrganisation",
+       Rule::kOrganisationCreate},
       {"careers.v1.DirectoryService/GetOrganisation", Rule::kDirectoryRead},
       {"careers.v1.DirectoryService/ListOrganisations", Rule::kDirectoryRead},
-      {"careers.v1.DirectoryService/UpdateOrganisation", Rule::kOrganisationManage},
+      {"careers.v1.DirectoryService/UpdateOrganisation",
+       Rule::kOrganisationManage},
       {"careers.v1.DirectoryService/CreateAdviser", Rule::kDirectoryCreate},
       {"careers.v1.DirectoryService/GetAdviser", Rule::kDirectoryRead},
       {"careers.v1.DirectoryService/ListAdvisers", Rule::kDirectoryRead},
@@ -115,10 +119,10 @@ std::string OrganisationId(const Principal& p) {
 
 absl::Status Denied(const Principal& p, absl::string_view method,
                     absl::string_view resource) {
-  return absl::PermissionDeniedError(absl::StrCat(
-      "a caller with role ", RoleName(p.role), " may not call ",
-      method.substr(method.find('/') + 1),
-      resource.empty() ? "" : absl::StrCat(" on ", resource)));
+  return absl::PermissionDeniedError(
+      absl::StrCat("a caller with role ", RoleName(p.role), " may not call ",
+                   method.substr(method.find('/') + 1),
+                   resource.empty() ? "" : absl::StrCat(" on ", resource)));
 }
 
 }  // namespace
@@ -152,9 +156,9 @@ ProfileVisibility ServicePolicy::VisibilityFor(const Principal& p) const {
   return {Kind::kNone, ""};
 }
 
-absl::StatusOr<AccessGrant> ServicePolicy::Check(const RequestContext& ctx,
-                                                 absl::string_view method,
-                                                 absl::string_view resource) const {
+absl::StatusOr<AccessGrant> ServicePolicy::Check(
+    const RequestContext& ctx, absl::string_view method,
+    absl::string_view resource) const {
   const Principal& p = ctx.principal;
   const auto found = Rules().find(method);
   if (found == Rules().end()) {
@@ -174,7 +178,8 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(const RequestContext& ctx,
     return facts_.IsSharedWith(ctx, profile_id, OrganisationId(p));
   };
   auto guardian = [&]() -> absl::StatusOr<bool> {
-    if (p.role != Role::kGuardian || profile_id.empty() || profile_id == "-") return false;
+    if (p.role != Role::kGuardian || profile_id.empty() || profile_id == "-")
+      return false;
     return facts_.IsGuardianOf(ctx, profile_id, p.subject);
   };
   auto allow_if = [&](bool allowed) -> absl::StatusOr<AccessGrant> {
@@ -184,13 +189,14 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(const RequestContext& ctx,
 
   switch (rule) {
     case Rule::kProfileCreate:
-      return allow_if(p.IsStaff() ||
-                      (p.role == Role::kService && p.HasScope("profiles.write")));
+      return allow_if(p.IsStaff() || (p.role == Role::kService &&
+                                      p.HasScope("profiles.write")));
     case Rule::kProfileList:
       return allow_if(p.role != Role::kService || p.HasScope("profiles.read"));
     case Rule::kProfileRead: {
       if (own) return grant;
-      if (p.role == Role::kService) return allow_if(p.HasScope("profiles.read"));
+      if (p.role == Role::kService)
+        return allow_if(p.HasScope("profiles.read"));
       CAREERS_ASSIGN_OR_RETURN(bool is_guardian, guardian());
       if (is_guardian) return grant;
       CAREERS_ASSIGN_OR_RETURN(bool is_shared, shared());
@@ -198,7 +204,8 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(const RequestContext& ctx,
     }
     case Rule::kProfileWrite: {
       if (own) return grant;
-      if (p.role == Role::kService) return allow_if(p.HasScope("profiles.write"));
+      if (p.role == Role::kService)
+        return allow_if(p.HasScope("profiles.write"));
       CAREERS_ASSIGN_OR_RETURN(bool is_shared, shared());
       return allow_if(is_shared);
     }
@@ -213,7 +220,8 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(const RequestContext& ctx,
       if (own) return grant;
       CAREERS_ASSIGN_OR_RETURN(bool is_guardian, guardian());
       if (!is_guardian) return Denied(p, method, resource);
-      CAREERS_ASSIGN_OR_RETURN(bool under_16, facts_.IsUnder16(ctx, profile_id));
+      CAREERS_ASSIGN_OR_RETURN(bool under_16,
+                               facts_.IsUnder16(ctx, profile_id));
       return allow_if(under_16);
     }
     case Rule::kGuardianLinkCreate: {
@@ -224,8 +232,9 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(const RequestContext& ctx,
       if (own) return grant;
       if (p.role == Role::kGuardian && !profile_id.empty()) {
         const std::string link_id = IdAfter(resource, "guardianLinks");
-        CAREERS_ASSIGN_OR_RETURN(std::optional<std::string> of,
-                                 facts_.GuardianOfLink(ctx, profile_id, link_id));
+        CAREERS_ASSIGN_OR_RETURN(
+            std::optional<std::string> of,
+            facts_.GuardianOfLink(ctx, profile_id, link_id));
         return allow_if(of.has_value() && *of == p.subject);
       }
       CAREERS_ASSIGN_OR_RETURN(bool is_shared, shared());
@@ -250,7 +259,8 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(const RequestContext& ctx,
     case Rule::kLocationManage: {
       if (p.role != Role::kOrgAdmin) return Denied(p, method, resource);
       const bool adviser = rule == Rule::kAdviserManage;
-      const std::string id = IdAfter(resource, adviser ? "advisers" : "locations");
+      const std::string id =
+          IdAfter(resource, adviser ? "advisers" : "locations");
       if (id.empty()) return Denied(p, method, resource);
       absl::StatusOr<std::optional<std::string>> org =
           adviser ? directory_.OrganisationOfAdviser(ctx, id)

@@ -31,9 +31,9 @@ class AccessPolicy {
   // the call acts on, or for creates and lists the parent (for directory
   // creates, the organisation the new resource belongs to). OK with what
   // the call touches, or PERMISSION_DENIED.
-  virtual absl::StatusOr<AccessGrant> Check(const RequestContext& ctx,
-                                            absl::string_view method,
-                                            absl::string_view resource) const = 0;
+  virtual absl::StatusOr<AccessGrant> Check(
+      const RequestContext& ctx, absl::string_view method,
+      absl::string_view resource) const = 0;
 
   // Which profiles `principal` sees in lists.
   virtual ProfileVisibility VisibilityFor(const Principal& principal) const = 0;
@@ -58,7 +58,8 @@ class ServicePolicy final : public AccessPolicy {
  public:
   ServicePolicy(domain::AccessFacts& facts, domain::DirectoryLookup& directory);
 
-  absl::StatusOr<AccessGrant> Check(const RequestContext& ctx, absl::string_view method,
+  absl::StatusOr<AccessGrant> Check(const RequestContext& ctx,
+                                    absl::string_view method,
                                     absl::string_view resource) const override;
   ProfileVisibility VisibilityFor(const Principal& principal) const override;
 
@@ -69,19 +70,6 @@ class ServicePolicy final : public AccessPolicy {
  private:
   domain::AccessFacts& facts_;
   domain::DirectoryLookup& directory_;
-};
-
-// Allows everything and sees every profile: the policy until token
-// verification is switched on (this change), and for tests of other layers.
-class AllowAllPolicy final : public AccessPolicy {
- public:
-  absl::StatusOr<AccessGrant> Check(const RequestContext&, absl::string_view,
-                                    absl::string_view) const override {
-    return AccessGrant{};
-  }
-  ProfileVisibility VisibilityFor(const Principal&) const override {
-    return {ProfileVisibility::Kind::kAll, ""};
-  }
 };
 
 }  // namespace careers::auth

@@ -15,21 +15,8 @@ class Authenticator {
   virtual ~Authenticator() = default;
   // `authorization` is the call's `authorization` metadata ("" if absent);
   // lookups it needs finish before `deadline`.
-  virtual absl::StatusOr<Principal> Authenticate(absl::string_view authorization,
-                                                 absl::Time deadline) const = 0;
-};
-
-// Until token verification is wired in, every caller is the local
-// operator with the admin role. The server says so in its startup log.
-class LocalOperatorAuthenticator final : public Authenticator {
- public:
-  absl::StatusOr<Principal> Authenticate(absl::string_view,
-                                         absl::Time) const override {
-    Principal p;
-    p.subject = "local-operator";
-    p.role = Role::kAdmin;
-    return p;
-  }
+  virtual absl::StatusOr<Principal> Authenticate(
+      absl::string_view authorization, absl::Time deadline) const = 0;
 };
 
 }  // namespace careers::auth

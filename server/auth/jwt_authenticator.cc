@@ -81,17 +81,20 @@ absl::StatusOr<Principal> JwtAuthenticator::Authenticate(
     absl::string_view authorization, absl::Time deadline) const {
   if (authorization.empty()) {
     return absl::UnauthenticatedError(
-        "missing credentials: send the metadata `authorization: Bearer <token>`");
+        "missing credentials: send the metadata `authorization: Bearer "
+        "<token>`");
   }
   absl::string_view token = authorization;
   if (!absl::ConsumePrefix(&token, "Bearer ") &&
       !absl::ConsumePrefix(&token, "bearer ")) {
-    return Unauthenticated("the authorization metadata must be `Bearer <token>`");
+    return Unauthenticated(
+        "the authorization metadata must be `Bearer <token>`");
   }
   token = absl::StripAsciiWhitespace(token);
   const std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3 || parts[0].empty() || parts[1].empty()) {
-    return Unauthenticated("the token is not a signed JWT (header.payload.signature)");
+    return Unauthenticated(
+        "the token is not a signed JWT (header.payload.signature)");
   }
 
   // The header is checked before any key is used: the algorithm is ours to
@@ -100,12 +103,13 @@ absl::StatusOr<Principal> JwtAuthenticator::Authenticate(
   if (!header) return Unauthenticated("the token header is not readable");
   const std::string alg = StringClaim(*header, "alg");
   if (alg != JwtAlgorithmName(options_.algorithm)) {
-    return Unauthenticated(absl::StrCat("token algorithm \"", alg,
-                                        "\" is not accepted (this server accepts ",
-                                        JwtAlgorithmName(options_.algorithm), ")"));
+    return Unauthenticated(absl::StrCat(
+        "token algorithm \"", alg, "\" is not accepted (this server accepts ",
+        JwtAlgorithmName(options_.algorithm), ")"));
   }
   if (header->contains("crit")) {
-    return Unauthenticated("the token has critical header extensions this server does not know");
+    return Unauthenticated(
+        "the token has critical header extensions this server does not know");
   }
   const std::string kid = StringClaim(*header, "kid");
   auto key = options_.keys.find(kid);
@@ -113,7 +117,8 @@ absl::StatusOr<Principal> JwtAuthenticator::Authenticate(
     key = options_.keys.begin();  // one key: whatever the token calls it
   }
   if (key == options_.keys.end()) {
-    return Unauthenticated(absl::StrCat("the token's key id \"", kid, "\" is not known"));
+    return Unauthenticated(
+        absl::StrCat("the token's key id \"", kid, "\" is not known"));
   }
 
   jwt_t* raw = nullptr;
@@ -134,8 +139,10 @@ absl::StatusOr<Principal> JwtAuthenticator::Authenticate(
   const absl::Time now = clock_.Now();
   const std::optional<absl::Time> exp = TimeClaim(*claims, "exp");
   if (!exp) return Unauthenticated("the token has no expiry (exp)");
-  if (*exp + options_.clock_skew < now) return Unauthenticated("the token has expired");
-  if (const auto nbf = TimeClaim(*claims, "nbf"); nbf && *nbf - options_.clock_skew > now) {
+  if (*exp + options_.clock_skew < now)
+    return Unauthenticated("the token has expired");
+  if (const auto nbf = TimeClaim(*claims, "nbf");
+      nbf && *nbf - options_.clock_skew > now) {
     return Unauthenticated("the token is not valid yet (nbf)");
   }
   if (StringClaim(*claims, "iss") != options_.issuer) {
@@ -147,7 +154,8 @@ absl::StatusOr<Principal> JwtAuthenticator::Authenticate(
 
   Principal p;
   p.subject = StringClaim(*claims, "sub");
-  if (p.subject.empty()) return Unauthenticated("the token has no subject (sub)");
+  if (p.subject.empty())
+    return Unauthenticated("the token has no subject (sub)");
   const std::optional<Role> role = ParseRole(StringClaim(*claims, "role"));
   if (!role) {
     return Unauthenticated(
@@ -162,12 +170,15 @@ absl::StatusOr<Principal> JwtAuthenticator::Authenticate(
     p.scopes.emplace_back(scope);
   }
   if (p.IsStaff() &&
-      !names::ParseName("organisation", p.organisation, names::kOrganisations).ok()) {
-    return Unauthenticated("a staff token needs an organisation claim (organisations/{id})");
+      !names::ParseName("organisation", p.organisation, names::kOrganisations)
+           .ok()) {
+    return Unauthenticated(
+        "a staff token needs an organisation claim (organisations/{id})");
   }
   if (p.role == Role::kPerson &&
       !names::ParseName("profile", p.profile, names::kProfiles).ok()) {
-    return Unauthenticated("a person's token needs a profile claim (profiles/{id})");
+    return Unauthenticated(
+        "a person's token needs a profile claim (profiles/{id})");
   }
 
   // Staff accounts end when their adviser record does.
@@ -181,7 +192,8 @@ absl::StatusOr<Principal> JwtAuthenticator::Authenticate(
     if (!adviser->has_value() || (*adviser)->deleted || !(*adviser)->active ||
         names::Name(names::kOrganisations, (*adviser)->organisation_id) !=
             p.organisation) {
-      return Unauthenticated("this adviser account is not active in that organisation");
+      return Unauthenticated(
+          "this adviser account is not active in that organisation");
     }
   }
   return p;

@@ -44,9 +44,10 @@ using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 std::string ToPem(EVP_PKEY* key, bool private_key) {
   Bio bio(BIO_new(BIO_s_mem()));
-  const int ok = private_key ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr,
-                                                        nullptr, 0, nullptr, nullptr)
-                             : PEM_write_bio_PUBKEY(bio.get(), key);
+  const int ok = private_key
+                     ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr,
+                                                nullptr, 0, nullptr, nullptr)
+                     : PEM_write_bio_PUBKEY(bio.get(), key);
   if (ok != 1) return "";
   char* data = nullptr;
   const long len = BIO_get_mem_data(bio.get(), &data);
@@ -63,13 +64,14 @@ absl::Status CheckKeyType(EVP_PKEY* key, JwtAlgorithm algorithm,
         EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
                                        sizeof(group), &len) != 1 ||
         absl::string_view(group, len) != "prime256v1") {
-      return absl::InvalidArgumentError(
-          absl::StrCat(which, " is not an EC P-256 public key (ES256 needs one)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          which, " is not an EC P-256 public key (ES256 needs one)"));
     }
   } else if (algorithm == JwtAlgorithm::kRs256) {
     if (!EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_get_bits(key) < 2048) {
       return absl::InvalidArgumentError(absl::StrCat(
-          which, " is not an RSA public key of at least 2048 bits (RS256 needs one)"));
+          which,
+          " is not an RSA public key of at least 2048 bits (RS256 needs one)"));
     }
   }
   return absl::OkStatus();
@@ -83,7 +85,8 @@ absl::StatusOr<std::string> Base64UrlField(const nlohmann::json& jwk,
   std::string out;
   if (!absl::WebSafeBase64Unescape(jwk[name].get<std::string>(), &out) ||
       out.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("JWK \"", name, "\" is not base64url"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("JWK \"", name, "\" is not base64url"));
   }
   return out;
 }
@@ -125,24 +128,31 @@ absl::StatusOr<Pkey> KeyFromJwk(const nlohmann::json& jwk) {
                                      point.data(), point.size());
     type = "EC";
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("unsupported JWK kty \"", kty, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported JWK kty \"", kty, "\""));
   }
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
+  std::unique_ptr<OSSL_PARAM, ParamFree> params(
+      OSSL_PARAM_BLD_to_param(bld.get()));
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
       EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* key = nullptr;
-  if (params == nullptr || ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("JWK is not a valid ", type, " key"));
+  if (params == nullptr || ctx == nullptr ||
+      EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) !=
+          1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("JWK is not a valid ", type, " key"));
   }
   return Pkey(key);
 }
 
-absl::StatusOr<JwtKeys> LoadJwks(absl::string_view content, JwtAlgorithm algorithm) {
+absl::StatusOr<JwtKeys> LoadJwks(absl::string_view content,
+                                 JwtAlgorithm algorithm) {
   const nlohmann::json doc = nlohmann::json::parse(content, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("keys") ||
       !doc["keys"].is_array()) {
-    return absl::InvalidArgumentError("not a JWKS document ({\"keys\": [...]})");
+    return absl::InvalidArgumentError(
+        "not a JWKS document ({\"keys\": [...]})");
   }
   JwtKeys keys;
   for (const nlohmann::json& jwk : doc["keys"]) {
@@ -156,11 +166,14 @@ absl::StatusOr<JwtKeys> LoadJwks(absl::string_view content, JwtAlgorithm algorit
       return absl::InvalidArgumentError(
           absl::StrCat("JWKS key \"", kid, "\": ", key.status().message()));
     }
-    if (!CheckKeyType(key->get(), algorithm, absl::StrCat("JWKS key \"", kid, "\"")).ok()) {
+    if (!CheckKeyType(key->get(), algorithm,
+                      absl::StrCat("JWKS key \"", kid, "\""))
+             .ok()) {
       continue;  // a key set may hold keys for other algorithms
     }
     if (!keys.emplace(kid, ToPem(key->get(), false)).second) {
-      return absl::InvalidArgumentError(absl::StrCat("JWKS has two keys with kid \"", kid, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("JWKS has two keys with kid \"", kid, "\""));
     }
   }
   if (keys.empty()) {
@@ -170,7 +183,8 @@ absl::StatusOr<JwtKeys> LoadJwks(absl::string_view content, JwtAlgorithm algorit
   return keys;
 }
 
-absl::StatusOr<JwtKeys> LoadPem(absl::string_view content, JwtAlgorithm algorithm) {
+absl::StatusOr<JwtKeys> LoadPem(absl::string_view content,
+                                JwtAlgorithm algorithm) {
   JwtKeys keys;
   Bio bio(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
   while (true) {
@@ -196,8 +210,8 @@ absl::StatusOr<JwtAlgorithm> ParseJwtAlgorithm(absl::string_view name) {
   if (name == "ES256") return JwtAlgorithm::kEs256;
   if (name == "RS256") return JwtAlgorithm::kRs256;
   if (name == "HS256") return JwtAlgorithm::kHs256;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown JWT algorithm \"", name, "\" (ES256, RS256 or HS256)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown JWT algorithm \"", name, "\" (ES256, RS256 or HS256)"));
 }
 
 absl::string_view JwtAlgorithmName(JwtAlgorithm algorithm) {
@@ -215,7 +229,8 @@ absl::string_view JwtAlgorithmName(JwtAlgorithm algorithm) {
 absl::StatusOr<JwtKeys> LoadPublicKeys(absl::string_view content,
                                        JwtAlgorithm algorithm) {
   if (algorithm == JwtAlgorithm::kHs256) {
-    return absl::InvalidArgumentError("HS256 uses a shared secret, not public keys");
+    return absl::InvalidArgumentError(
+        "HS256 uses a shared secret, not public keys");
   }
   const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(content);
   if (absl::StartsWith(trimmed, "{")) return LoadJwks(content, algorithm);

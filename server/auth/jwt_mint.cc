@@ -23,7 +23,8 @@ absl::StatusOr<JwtAlgorithm> AlgorithmOfPrivateKey(const std::string& pem) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr),
+      EVP_PKEY_free);
   if (key == nullptr) {
     return absl::InvalidArgumentError("not a PEM private key");
   }
@@ -47,8 +48,8 @@ absl::StatusOr<std::string> MintToken(const TokenClaims& claims,
             add("organisation", claims.organisation) &&
             add("profile", claims.profile) &&
             add("scope", absl::StrJoin(claims.scopes, " "));
-  ok = ok &&
-       jwt_add_grant_int(jwt.get(), "iat", absl::ToUnixSeconds(claims.issued_at)) == 0;
+  ok = ok && jwt_add_grant_int(jwt.get(), "iat",
+                               absl::ToUnixSeconds(claims.issued_at)) == 0;
   if (claims.expires_at != absl::InfiniteFuture()) {
     ok = ok && jwt_add_grant_int(jwt.get(), "exp",
                                  absl::ToUnixSeconds(claims.expires_at)) == 0;
@@ -57,14 +58,17 @@ absl::StatusOr<std::string> MintToken(const TokenClaims& claims,
     ok = ok && jwt_add_grant_int(jwt.get(), "nbf",
                                  absl::ToUnixSeconds(claims.not_before)) == 0;
   }
-  if (!key_id.empty()) ok = ok && jwt_add_header(jwt.get(), "kid", key_id.c_str()) == 0;
+  if (!key_id.empty())
+    ok = ok && jwt_add_header(jwt.get(), "kid", key_id.c_str()) == 0;
   const jwt_alg_t alg = algorithm == JwtAlgorithm::kEs256   ? JWT_ALG_ES256
                         : algorithm == JwtAlgorithm::kRs256 ? JWT_ALG_RS256
                                                             : JWT_ALG_HS256;
   ok = ok && jwt_set_alg(jwt.get(), alg,
                          reinterpret_cast<const unsigned char*>(key.data()),
                          static_cast<int>(key.size())) == 0;
-  if (!ok) return absl::InvalidArgumentError("cannot build the token (bad claim or key)");
+  if (!ok)
+    return absl::InvalidArgumentError(
+        "cannot build the token (bad claim or key)");
   char* encoded = jwt_encode_str(jwt.get());
   if (encoded == nullptr) {
     return absl::InvalidArgumentError("cannot sign the token with this key");

@@ -12,9 +12,9 @@ namespace careers::auth {
 // The roles of PRODUCT.md.
 enum class Role { kPerson, kGuardian, kAdviser, kOrgAdmin, kService, kAdmin };
 
-inline constexpr Role kAllRoles[] = {Role::kPerson,   Role::kGuardian,
-                                     Role::kAdviser,  Role::kOrgAdmin,
-                                     Role::kService,  Role::kAdmin};
+inline constexpr Role kAllRoles[] = {Role::kPerson,  Role::kGuardian,
+                                     Role::kAdviser, Role::kOrgAdmin,
+                                     Role::kService, Role::kAdmin};
 
 // "person", "guardian", "adviser", "org_admin", "service", "admin": the
 // values of a token's `role` claim.

@@ -53,16 +53,15 @@ class ConsentRepository {
 
   // NOT_FOUND if the profile does not exist; ALREADY_EXISTS if an active
   // consent for the same purpose and organisation exists.
-  virtual absl::StatusOr<v1::Consent> CreateConsent(const RequestContext& ctx,
-                                                    const std::string& profile_id,
-                                                    const std::string& id,
-                                                    const v1::Consent& consent,
-                                                    const IdempotencyKey* key) = 0;
+  virtual absl::StatusOr<v1::Consent> CreateConsent(
+      const RequestContext& ctx, const std::string& profile_id,
+      const std::string& id, const v1::Consent& consent,
+      const IdempotencyKey* key) = 0;
   virtual absl::StatusOr<v1::Consent> GetConsent(const RequestContext& ctx,
                                                  const std::string& profile_id,
                                                  const std::string& id) = 0;
-  virtual absl::StatusOr<Page<v1::Consent>> ListConsents(const RequestContext& ctx,
-                                                         const ConsentQuery& query) = 0;
+  virtual absl::StatusOr<Page<v1::Consent>> ListConsents(
+      const RequestContext& ctx, const ConsentQuery& query) = 0;
   virtual absl::StatusOr<v1::Consent> UpdateConsent(
       const RequestContext& ctx, const std::string& profile_id,
       const std::string& id, const Mutation<v1::Consent>& mutate) = 0;
@@ -95,7 +94,8 @@ class AccessRecorder {
  public:
   virtual ~AccessRecorder() = default;
   // `resource` is the name read, under profiles/{profile}.
-  virtual void RecordRead(const RequestContext& ctx, absl::string_view resource) = 0;
+  virtual void RecordRead(const RequestContext& ctx,
+                          absl::string_view resource) = 0;
 };
 
 // The facts about people and their relationships that access decisions
@@ -104,9 +104,9 @@ class AccessFacts {
  public:
   virtual ~AccessFacts() = default;
   // An active SHARE_WITH_ORGANISATION consent exists.
-  virtual absl::StatusOr<bool> IsSharedWith(const RequestContext& ctx,
-                                            const std::string& profile_id,
-                                            const std::string& organisation_id) = 0;
+  virtual absl::StatusOr<bool> IsSharedWith(
+      const RequestContext& ctx, const std::string& profile_id,
+      const std::string& organisation_id) = 0;
   // `subject` has an active guardian link that is in force (the person is
   // under 16, or confirmed it at 16 or over).
   virtual absl::StatusOr<bool> IsGuardianOf(const RequestContext& ctx,
@@ -122,8 +122,8 @@ class AccessFacts {
 };
 
 // Whether a guardian link gives access on `today`.
-bool GuardianLinkInForce(const v1::GuardianLink& link, absl::CivilDay birth_date,
-                         absl::CivilDay today);
+bool GuardianLinkInForce(const v1::GuardianLink& link,
+                         absl::CivilDay birth_date, absl::CivilDay today);
 
 }  // namespace careers::domain
 

@@ -53,8 +53,9 @@ std::optional<int> EnumTerm(const FilterTerm& term,
     for (int i = 1; i < type->value_count(); ++i) {
       names.push_back(type->value(i)->name());
     }
-    v.Add("filter", absl::StrCat(term.field, " has no value \"", term.value,
-                                 "\"; use one of ", absl::StrJoin(names, ", ")));
+    v.Add("filter",
+          absl::StrCat(term.field, " has no value \"", term.value,
+                       "\"; use one of ", absl::StrJoin(names, ", ")));
     return std::nullopt;
   }
   return value->number();
@@ -100,8 +101,8 @@ v1::Actor ActorOf(const auth::Principal& principal) {
   return actor;
 }
 
-bool GuardianLinkInForce(const v1::GuardianLink& link, absl::CivilDay birth_date,
-                         absl::CivilDay today) {
+bool GuardianLinkInForce(const v1::GuardianLink& link,
+                         absl::CivilDay birth_date, absl::CivilDay today) {
   if (link.state() != v1::GuardianLink::ACTIVE) return false;
   const absl::CivilDay sixteenth(birth_date.year() + 16, birth_date.month(),
                                  birth_date.day());
@@ -131,7 +132,8 @@ v1::GuardianLink Consents::WithEffect(const GuardianLinkRow& row) const {
   return link;
 }
 
-void Consents::RecordRead(const RequestContext& ctx, absl::string_view resource) {
+void Consents::RecordRead(const RequestContext& ctx,
+                          absl::string_view resource) {
   if (ctx.record_access) recorder_.RecordRead(ctx, resource);
 }
 
@@ -139,8 +141,9 @@ void Consents::RecordRead(const RequestContext& ctx, absl::string_view resource)
 
 absl::StatusOr<v1::Consent> Consents::CreateConsent(
     const RequestContext& ctx, const v1::CreateConsentRequest& req) {
-  CAREERS_ASSIGN_OR_RETURN(std::string profile_id,
-                           names::ParseName("parent", req.parent(), names::kProfiles));
+  CAREERS_ASSIGN_OR_RETURN(
+      std::string profile_id,
+      names::ParseName("parent", req.parent(), names::kProfiles));
   FieldViolations v;
   v1::Consent consent;
   consent.set_purpose(req.consent().purpose());
@@ -149,36 +152,42 @@ absl::StatusOr<v1::Consent> Consents::CreateConsent(
                     consent.purpose(), true);
   if (consent.purpose() == v1::Consent::SHARE_WITH_ORGANISATION) {
     if (consent.organisation().empty()) {
-      v.Add("consent.organisation", "is required to share with an organisation");
+      v.Add("consent.organisation",
+            "is required to share with an organisation");
     } else {
-      checks::CheckOptionalName(v, "consent.organisation", consent.organisation(),
-                                names::kOrganisations);
+      checks::CheckOptionalName(v, "consent.organisation",
+                                consent.organisation(), names::kOrganisations);
     }
   } else if (!consent.organisation().empty()) {
     v.Add("consent.organisation", "is only for SHARE_WITH_ORGANISATION");
   }
-  const std::optional<IdempotencyKey> key = KeyFor("CreateConsent", ctx, req, v);
+  const std::optional<IdempotencyKey> key =
+      KeyFor("CreateConsent", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   if (!consent.organisation().empty()) {
     const std::string org_id =
         consent.organisation().substr(consent.organisation().find('/') + 1);
-    CAREERS_ASSIGN_OR_RETURN(bool exists, directory_.OrganisationExists(ctx, org_id));
+    CAREERS_ASSIGN_OR_RETURN(bool exists,
+                             directory_.OrganisationExists(ctx, org_id));
     if (!exists) {
-      return errors::InvalidField("consent.organisation",
-                                  absl::StrCat(consent.organisation(), " does not exist"));
+      return errors::InvalidField(
+          "consent.organisation",
+          absl::StrCat(consent.organisation(), " does not exist"));
     }
   }
   const absl::Time now = clock_.Now();
   const std::string id = NewResourceId(now);
-  consent.set_name(names::ChildName(names::kProfiles, profile_id, kConsents, id));
+  consent.set_name(
+      names::ChildName(names::kProfiles, profile_id, kConsents, id));
   consent.set_state(v1::Consent::ACTIVE);
   *consent.mutable_grant_time() = ToProtoTimestamp(now);
   *consent.mutable_granted_by() = ActorOf(ctx.principal);
-  return repository_.CreateConsent(ctx, profile_id, id, consent, key ? &*key : nullptr);
+  return repository_.CreateConsent(ctx, profile_id, id, consent,
+                                   key ? &*key : nullptr);
 }
 
-absl::StatusOr<v1::Consent> Consents::GetConsent(const RequestContext& ctx,
-                                                 const v1::GetConsentRequest& req) {
+absl::StatusOr<v1::Consent> Consents::GetConsent(
+    const RequestContext& ctx, const v1::GetConsentRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
       names::ParseChildName("name", req.name(), names::kProfiles, kConsents));
@@ -190,12 +199,15 @@ absl::StatusOr<v1::Consent> Consents::GetConsent(const RequestContext& ctx,
 
 absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
     const RequestContext& ctx, const v1::ListConsentsRequest& req) {
-  CAREERS_ASSIGN_OR_RETURN(std::string profile_id,
-                           names::ParseName("parent", req.parent(), names::kProfiles));
-  CAREERS_ASSIGN_OR_RETURN(const int page_size,
-                           ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
-  CAREERS_ASSIGN_OR_RETURN(std::vector<FilterTerm> terms,
-                           ParseFilter(req.filter(), {"state", "purpose", "organisation"}));
+  CAREERS_ASSIGN_OR_RETURN(
+      std::string profile_id,
+      names::ParseName("parent", req.parent(), names::kProfiles));
+  CAREERS_ASSIGN_OR_RETURN(
+      const int page_size,
+      ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
+  CAREERS_ASSIGN_OR_RETURN(
+      std::vector<FilterTerm> terms,
+      ParseFilter(req.filter(), {"state", "purpose", "organisation"}));
   ConsentQuery query;
   query.profile_id = profile_id;
   query.limit = page_size;
@@ -212,7 +224,8 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
     } else {
       auto org = names::ParseName("filter", term.value, names::kOrganisations);
       if (!org.ok()) {
-        v.Add("filter", "organisation must be a name like \"organisations/{id}\"");
+        v.Add("filter",
+              "organisation must be a name like \"organisations/{id}\"");
       } else {
         query.organisation_id = *org;
       }
@@ -222,15 +235,16 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
   const absl::Time now = clock_.Now();
   const std::string digest =
       PageTokenCodec::QueryDigest({"ListConsents", req.parent(), req.filter()});
-  CAREERS_ASSIGN_OR_RETURN(query.before,
-                           DecodeCursor(page_tokens_, req.page_token(), digest, now));
-  CAREERS_ASSIGN_OR_RETURN(Page<v1::Consent> page, repository_.ListConsents(ctx, query));
+  CAREERS_ASSIGN_OR_RETURN(
+      query.before, DecodeCursor(page_tokens_, req.page_token(), digest, now));
+  CAREERS_ASSIGN_OR_RETURN(Page<v1::Consent> page,
+                           repository_.ListConsents(ctx, query));
   v1::ListConsentsResponse resp;
   for (v1::Consent& c : page.items) *resp.add_consents() = std::move(c);
   if (page.has_more && resp.consents_size() > 0) {
     const v1::Consent& last = *resp.consents().rbegin();
-    resp.set_next_page_token(
-        EncodeCursor(page_tokens_, digest, last.grant_time(), last.name(), now));
+    resp.set_next_page_token(EncodeCursor(page_tokens_, digest,
+                                          last.grant_time(), last.name(), now));
   }
   RecordRead(ctx, absl::StrCat(req.parent(), "/", kConsents));
   return resp;
@@ -261,31 +275,37 @@ absl::StatusOr<v1::Consent> Consents::WithdrawConsent(
 
 absl::StatusOr<v1::GuardianLink> Consents::CreateGuardianLink(
     const RequestContext& ctx, const v1::CreateGuardianLinkRequest& req) {
-  CAREERS_ASSIGN_OR_RETURN(std::string profile_id,
-                           names::ParseName("parent", req.parent(), names::kProfiles));
+  CAREERS_ASSIGN_OR_RETURN(
+      std::string profile_id,
+      names::ParseName("parent", req.parent(), names::kProfiles));
   FieldViolations v;
   v1::GuardianLink link;
-  link.set_guardian_subject(std::string(absl::StripAsciiWhitespace(
-      req.guardian_link().guardian_subject())));
-  link.set_guardian_display_name(std::string(absl::StripAsciiWhitespace(
-      req.guardian_link().guardian_display_name())));
+  link.set_guardian_subject(std::string(
+      absl::StripAsciiWhitespace(req.guardian_link().guardian_subject())));
+  link.set_guardian_display_name(std::string(
+      absl::StripAsciiWhitespace(req.guardian_link().guardian_display_name())));
   link.set_relationship(req.guardian_link().relationship());
-  checks::CheckText(v, "guardian_link.guardian_subject", link.guardian_subject(), {1, 200});
+  checks::CheckText(v, "guardian_link.guardian_subject",
+                    link.guardian_subject(), {1, 200});
   checks::CheckText(v, "guardian_link.guardian_display_name",
                     link.guardian_display_name(), {1, 100});
   checks::CheckEnum(v, "guardian_link.relationship",
-                    v1::GuardianLink::Relationship_descriptor(), link.relationship(), true);
-  const std::optional<IdempotencyKey> key = KeyFor("CreateGuardianLink", ctx, req, v);
+                    v1::GuardianLink::Relationship_descriptor(),
+                    link.relationship(), true);
+  const std::optional<IdempotencyKey> key =
+      KeyFor("CreateGuardianLink", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   const absl::Time now = clock_.Now();
   const std::string id = NewResourceId(now);
-  link.set_name(names::ChildName(names::kProfiles, profile_id, kGuardianLinks, id));
+  link.set_name(
+      names::ChildName(names::kProfiles, profile_id, kGuardianLinks, id));
   link.set_state(v1::GuardianLink::ACTIVE);
   *link.mutable_create_time() = ToProtoTimestamp(now);
   *link.mutable_created_by() = ActorOf(ctx.principal);
   CAREERS_ASSIGN_OR_RETURN(
       GuardianLinkRow created,
-      repository_.CreateGuardianLink(ctx, profile_id, id, link, key ? &*key : nullptr));
+      repository_.CreateGuardianLink(ctx, profile_id, id, link,
+                                     key ? &*key : nullptr));
   return WithEffect(created);
 }
 
@@ -293,34 +313,39 @@ absl::StatusOr<v1::GuardianLink> Consents::GetGuardianLink(
     const RequestContext& ctx, const v1::GetGuardianLinkRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
-      names::ParseChildName("name", req.name(), names::kProfiles, kGuardianLinks));
-  CAREERS_ASSIGN_OR_RETURN(GuardianLinkRow row,
-                           repository_.GetGuardianLink(ctx, id.parent_id, id.id));
+      names::ParseChildName("name", req.name(), names::kProfiles,
+                            kGuardianLinks));
+  CAREERS_ASSIGN_OR_RETURN(GuardianLinkRow row, repository_.GetGuardianLink(
+                                                    ctx, id.parent_id, id.id));
   RecordRead(ctx, row.link.name());
   return WithEffect(row);
 }
 
 absl::StatusOr<v1::ListGuardianLinksResponse> Consents::ListGuardianLinks(
     const RequestContext& ctx, const v1::ListGuardianLinksRequest& req) {
-  CAREERS_ASSIGN_OR_RETURN(std::string profile_id,
-                           names::ParseName("parent", req.parent(), names::kProfiles));
-  CAREERS_ASSIGN_OR_RETURN(const int page_size,
-                           ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
+  CAREERS_ASSIGN_OR_RETURN(
+      std::string profile_id,
+      names::ParseName("parent", req.parent(), names::kProfiles));
+  CAREERS_ASSIGN_OR_RETURN(
+      const int page_size,
+      ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
   GuardianLinkQuery query;
   query.profile_id = profile_id;
   query.limit = page_size;
   const absl::Time now = clock_.Now();
-  const std::string digest = PageTokenCodec::QueryDigest({"ListGuardianLinks", req.parent()});
-  CAREERS_ASSIGN_OR_RETURN(query.before,
-                           DecodeCursor(page_tokens_, req.page_token(), digest, now));
+  const std::string digest =
+      PageTokenCodec::QueryDigest({"ListGuardianLinks", req.parent()});
+  CAREERS_ASSIGN_OR_RETURN(
+      query.before, DecodeCursor(page_tokens_, req.page_token(), digest, now));
   CAREERS_ASSIGN_OR_RETURN(Page<GuardianLinkRow> page,
                            repository_.ListGuardianLinks(ctx, query));
   v1::ListGuardianLinksResponse resp;
-  for (const GuardianLinkRow& row : page.items) *resp.add_guardian_links() = WithEffect(row);
+  for (const GuardianLinkRow& row : page.items)
+    *resp.add_guardian_links() = WithEffect(row);
   if (page.has_more && resp.guardian_links_size() > 0) {
     const v1::GuardianLink& last = *resp.guardian_links().rbegin();
-    resp.set_next_page_token(
-        EncodeCursor(page_tokens_, digest, last.create_time(), last.name(), now));
+    resp.set_next_page_token(EncodeCursor(
+        page_tokens_, digest, last.create_time(), last.name(), now));
   }
   RecordRead(ctx, absl::StrCat(req.parent(), "/", kGuardianLinks));
   return resp;
@@ -330,17 +355,20 @@ absl::StatusOr<v1::GuardianLink> Consents::EndGuardianLink(
     const RequestContext& ctx, const v1::EndGuardianLinkRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
-      names::ParseChildName("name", req.name(), names::kProfiles, kGuardianLinks));
+      names::ParseChildName("name", req.name(), names::kProfiles,
+                            kGuardianLinks));
   const absl::Time now = clock_.Now();
   const v1::Actor actor = ActorOf(ctx.principal);
   CAREERS_ASSIGN_OR_RETURN(
       GuardianLinkRow row,
       repository_.UpdateGuardianLink(
-          ctx, id.parent_id, id.id, [&](GuardianLinkRow& current) -> absl::Status {
+          ctx, id.parent_id, id.id,
+          [&](GuardianLinkRow& current) -> absl::Status {
             v1::GuardianLink& link = current.link;
             CAREERS_RETURN_IF_ERROR(CheckEtag(link, req.etag()));
             if (link.state() != v1::GuardianLink::ACTIVE) {
-              return errors::FailedPrecondition("STATE", link.name(), "has already ended");
+              return errors::FailedPrecondition("STATE", link.name(),
+                                                "has already ended");
             }
             link.set_state(v1::GuardianLink::ENDED);
             *link.mutable_end_time() = ToProtoTimestamp(now);
@@ -354,17 +382,20 @@ absl::StatusOr<v1::GuardianLink> Consents::ConfirmGuardianLink(
     const RequestContext& ctx, const v1::ConfirmGuardianLinkRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       names::ChildId id,
-      names::ParseChildName("name", req.name(), names::kProfiles, kGuardianLinks));
+      names::ParseChildName("name", req.name(), names::kProfiles,
+                            kGuardianLinks));
   const absl::Time now = clock_.Now();
   const absl::CivilDay today = Today();
   CAREERS_ASSIGN_OR_RETURN(
       GuardianLinkRow row,
       repository_.UpdateGuardianLink(
-          ctx, id.parent_id, id.id, [&](GuardianLinkRow& current) -> absl::Status {
+          ctx, id.parent_id, id.id,
+          [&](GuardianLinkRow& current) -> absl::Status {
             v1::GuardianLink& link = current.link;
             CAREERS_RETURN_IF_ERROR(CheckEtag(link, req.etag()));
             if (link.state() != v1::GuardianLink::ACTIVE) {
-              return errors::FailedPrecondition("STATE", link.name(), "has ended");
+              return errors::FailedPrecondition("STATE", link.name(),
+                                                "has ended");
             }
             if (YearsBetween(current.person_birth_date, today) < 16) {
               return errors::FailedPrecondition(
@@ -384,39 +415,46 @@ absl::StatusOr<v1::ListAccessEventsResponse> Consents::ListAccessEvents(
     const RequestContext& ctx, const v1::ListAccessEventsRequest& req) {
   AccessEventQuery query;
   if (req.parent() != "profiles/-") {
-    CAREERS_ASSIGN_OR_RETURN(std::string profile_id,
-                             names::ParseName("parent", req.parent(), names::kProfiles));
+    CAREERS_ASSIGN_OR_RETURN(
+        std::string profile_id,
+        names::ParseName("parent", req.parent(), names::kProfiles));
     query.profile_id = profile_id;
   }
-  CAREERS_ASSIGN_OR_RETURN(query.limit,
-                           ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
+  CAREERS_ASSIGN_OR_RETURN(
+      query.limit,
+      ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
   CAREERS_ASSIGN_OR_RETURN(std::vector<FilterTerm> terms,
                            ParseFilter(req.filter(), {"actor", "action"}));
   FieldViolations v;
   for (const FilterTerm& term : terms) {
     if (term.field == "actor") {
       query.actor_subject = term.value;
-    } else if (auto value = EnumTerm(term, v1::AccessEvent::Action_descriptor(), v)) {
+    } else if (auto value =
+                   EnumTerm(term, v1::AccessEvent::Action_descriptor(), v)) {
       query.action = static_cast<v1::AccessEvent::Action>(*value);
     }
   }
   if (!query.profile_id && !query.actor_subject) {
-    v.Add("filter", "listing across profiles (profiles/-) needs an actor filter");
+    v.Add("filter",
+          "listing across profiles (profiles/-) needs an actor filter");
   }
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   const absl::Time now = clock_.Now();
-  const std::string digest =
-      PageTokenCodec::QueryDigest({"ListAccessEvents", req.parent(), req.filter()});
+  const std::string digest = PageTokenCodec::QueryDigest(
+      {"ListAccessEvents", req.parent(), req.filter()});
   if (!req.page_token().empty()) {
-    CAREERS_ASSIGN_OR_RETURN(std::vector<std::string> key,
-                             page_tokens_.Decode(req.page_token(), digest, now));
-    if (key.size() != 1) return errors::InvalidField("page_token", "is malformed");
+    CAREERS_ASSIGN_OR_RETURN(
+        std::vector<std::string> key,
+        page_tokens_.Decode(req.page_token(), digest, now));
+    if (key.size() != 1)
+      return errors::InvalidField("page_token", "is malformed");
     query.before_id = key[0];
   }
   CAREERS_ASSIGN_OR_RETURN(Page<v1::AccessEvent> page,
                            repository_.ListAccessEvents(ctx, query));
   v1::ListAccessEventsResponse resp;
-  for (v1::AccessEvent& e : page.items) *resp.add_access_events() = std::move(e);
+  for (v1::AccessEvent& e : page.items)
+    *resp.add_access_events() = std::move(e);
   if (page.has_more && resp.access_events_size() > 0) {
     const std::string& last = resp.access_events().rbegin()->name();
     resp.set_next_page_token(

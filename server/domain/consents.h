@@ -23,8 +23,8 @@ class Consents {
   Consents(const Consents&) = delete;
   Consents& operator=(const Consents&) = delete;
 
-  absl::StatusOr<v1::Consent> CreateConsent(const RequestContext& ctx,
-                                            const v1::CreateConsentRequest& req);
+  absl::StatusOr<v1::Consent> CreateConsent(
+      const RequestContext& ctx, const v1::CreateConsentRequest& req);
   absl::StatusOr<v1::Consent> GetConsent(const RequestContext& ctx,
                                          const v1::GetConsentRequest& req);
   absl::StatusOr<v1::ListConsentsResponse> ListConsents(

@@ -162,11 +162,18 @@ Mutation<Resource> StateChange(std::string etag, State to,
 }  // namespace
 
 Profiles::Profiles(ProfileRepository& repository, DirectoryLookup& directory,
-                   const Clock& clock, const PageTokenCodec& page_tokens)
+                   AccessRecorder& recorder, const Clock& clock,
+                   const PageTokenCodec& page_tokens)
     : repository_(repository),
       directory_(directory),
+      recorder_(recorder),
       clock_(clock),
       page_tokens_(page_tokens) {}
+
+void Profiles::RecordRead(const RequestContext& ctx,
+                          absl::string_view resource) {
+  if (ctx.record_access) recorder_.RecordRead(ctx, resource);
+}
 
 absl::CivilDay Profiles::Today() const {
   return absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone());
@@ -232,7 +239,10 @@ absl::StatusOr<v1::Profile> Profiles::GetProfile(
     const RequestContext& ctx, const v1::GetProfileRequest& req) {
   CAREERS_ASSIGN_OR_RETURN(
       std::string id, names::ParseName("name", req.name(), names::kProfiles));
-  return repository_.GetProfile(ctx, id);
+  CAREERS_ASSIGN_OR_RETURN(v1::Profile profile,
+                           repository_.GetProfile(ctx, id));
+  RecordRead(ctx, profile.name());
+  return profile;
 }
 
 absl::StatusOr<v1::ListProfilesResponse> Profiles::ListProfiles(
@@ -296,6 +306,7 @@ absl::StatusOr<v1::ListProfilesResponse> Profiles::ListProfiles(
         {last.family_name(), last.given_name(), LastSegment(last.name())},
         now));
   }
+  for (const v1::Profile& p : resp.profiles()) RecordRead(ctx, p.name());
   return resp;
 }
 
@@ -359,7 +370,10 @@ absl::StatusOr<v1::Goal> Profiles::GetGoal(const RequestContext& ctx,
       names::ChildId id,
       names::ParseChildName("name", req.name(), names::kProfiles,
                             names::kGoals));
-  return repository_.GetGoal(ctx, id.parent_id, id.id);
+  CAREERS_ASSIGN_OR_RETURN(v1::Goal goal,
+                           repository_.GetGoal(ctx, id.parent_id, id.id));
+  RecordRead(ctx, goal.name());
+  return goal;
 }
 
 absl::StatusOr<v1::ListGoalsResponse> Profiles::ListGoals(
@@ -404,6 +418,7 @@ absl::StatusOr<v1::ListGoalsResponse> Profiles::ListGoals(
         EncodeCreationCursor(page_tokens_, digest, last.create_time(),
                              LastSegment(last.name()), now));
   }
+  RecordRead(ctx, absl::StrCat(req.parent(), "/goals"));
   return resp;
 }
 
@@ -507,7 +522,10 @@ absl::StatusOr<v1::Action> Profiles::GetAction(
       names::ChildId id,
       names::ParseChildName("name", req.name(), names::kProfiles,
                             names::kActions));
-  return repository_.GetAction(ctx, id.parent_id, id.id);
+  CAREERS_ASSIGN_OR_RETURN(v1::Action action,
+                           repository_.GetAction(ctx, id.parent_id, id.id));
+  RecordRead(ctx, action.name());
+  return action;
 }
 
 absl::StatusOr<v1::ListActionsResponse> Profiles::ListActions(
@@ -562,6 +580,7 @@ absl::StatusOr<v1::ListActionsResponse> Profiles::ListActions(
         EncodeCreationCursor(page_tokens_, digest, last.create_time(),
                              LastSegment(last.name()), now));
   }
+  RecordRead(ctx, absl::StrCat(req.parent(), "/actions"));
   return resp;
 }
 

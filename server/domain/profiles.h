@@ -4,6 +4,7 @@
 #include "absl/status/statusor.h"
 #include "careers/v1/profile_service.pb.h"
 #include "server/common/clock.h"
+#include "server/domain/consent_repository.h"
 #include "server/domain/paging.h"
 #include "server/domain/profile_repository.h"
 #include "server/domain/request_context.h"
@@ -14,12 +15,16 @@ namespace careers::domain {
 // normal forms, ids and times, idempotent creates, field-mask updates with
 // etags, filters and page tokens, and goal and action state machines.
 // Takes requests as the API defines them and returns resources or errors as
-// values. Thread-safe; the repository, directory, clock and codec must
-// outlive it.
+// values. Who may call what is the access policy's business; this records
+// the reads it serves for the access record. Thread-safe; collaborators
+// must outlive it.
 class Profiles {
  public:
+  // `recorder` hears of every read of a person's data by someone other
+  // than the person (writes are recorded by the repository).
   Profiles(ProfileRepository& repository, DirectoryLookup& directory,
-           const Clock& clock, const PageTokenCodec& page_tokens);
+           AccessRecorder& recorder, const Clock& clock,
+           const PageTokenCodec& page_tokens);
   Profiles(const Profiles&) = delete;
   Profiles& operator=(const Profiles&) = delete;
 
@@ -77,9 +82,11 @@ class Profiles {
                                      const v1::Action& action,
                                      const std::string& prefix);
   absl::CivilDay Today() const;
+  void RecordRead(const RequestContext& ctx, absl::string_view resource);
 
   ProfileRepository& repository_;
   DirectoryLookup& directory_;
+  AccessRecorder& recorder_;
   const Clock& clock_;
   const PageTokenCodec& page_tokens_;
 };

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "server/common/ids.h"
 #include "server/common/logging.h"
@@ -51,11 +51,16 @@ void WriteAccessEvent(Connection& c, const RequestContext& ctx,
 
 BatchedAccessLog::BatchedAccessLog(Database& db, absl::Duration interval,
                                    size_t batch_size, size_t max_queued)
-    : db_(db), interval_(interval), batch_size_(batch_size), max_queued_(max_queued) {}
+    : db_(db),
+      interval_(interval),
+      batch_size_(batch_size),
+      max_queued_(max_queued) {}
 
 BatchedAccessLog::~BatchedAccessLog() { Stop(); }
 
-void BatchedAccessLog::Start() { thread_ = std::thread([this] { Loop(); }); }
+void BatchedAccessLog::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void BatchedAccessLog::Stop() {
   {
@@ -66,8 +71,9 @@ void BatchedAccessLog::Stop() {
   if (thread_.joinable()) thread_.join();
   if (absl::Status s = Flush(); !s.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
-    spdlog::error("access log: {} read event(s) could not be written at shutdown: {}",
-                  queue_.size(), s.ToString());
+    spdlog::error(
+        "access log: {} read event(s) could not be written at shutdown: {}",
+        queue_.size(), s.ToString());
   }
 }
 
@@ -75,9 +81,14 @@ void BatchedAccessLog::RecordRead(const RequestContext& ctx,
                                   absl::string_view resource) {
   if (!ctx.record_access) return;
   const absl::Time now = absl::Now();
-  Event e{ProfileIdOf(resource), NewResourceId(now), now, ctx.principal.subject,
+  Event e{ProfileIdOf(resource),
+          NewResourceId(now),
+          now,
+          ctx.principal.subject,
           std::string(auth::RoleName(ctx.principal.role)),
-          OrganisationIdOf(ctx.principal), ctx.method, std::string(resource),
+          OrganisationIdOf(ctx.principal),
+          ctx.method,
+          std::string(resource),
           ctx.request_id};
   bool wake;
   {
@@ -85,7 +96,8 @@ void BatchedAccessLog::RecordRead(const RequestContext& ctx,
     if (queue_.size() >= max_queued_) {
       queue_.pop_front();
       if (dropped_++ % 1000 == 0) {
-        spdlog::error("access log: queue full, dropping the oldest read events");
+        spdlog::error(
+            "access log: queue full, dropping the oldest read events");
       }
     }
     queue_.push_back(std::move(e));
@@ -103,12 +115,14 @@ void BatchedAccessLog::Loop() {
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait_for(lock, absl::ToChronoMilliseconds(interval_),
-                     [this] { return stopping_ || queue_.size() >= batch_size_; });
+      wake_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] {
+        return stopping_ || queue_.size() >= batch_size_;
+      });
       if (stopping_) return;  // Stop() flushes the rest
     }
     if (absl::Status s = Flush(); !s.ok()) {
-      spdlog::warn("access log: writing read events failed, will retry: {}", s.ToString());
+      spdlog::warn("access log: writing read events failed, will retry: {}",
+                   s.ToString());
     }
   }
 }
@@ -121,8 +135,9 @@ absl::Status BatchedAccessLog::Flush() {
       std::lock_guard<std::mutex> lock(mu_);
       if (queue_.empty()) return absl::OkStatus();
       const size_t n = std::min(queue_.size(), batch_size_);
-      batch.assign(std::make_move_iterator(queue_.begin()),
-                   std::make_move_iterator(queue_.begin() + static_cast<long>(n)));
+      batch.assign(
+          std::make_move_iterator(queue_.begin()),
+          std::make_move_iterator(queue_.begin() + static_cast<long>(n)));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
     }
     absl::Status status = Write(batch);
@@ -150,12 +165,15 @@ absl::Status BatchedAccessLog::Write(const std::deque<Event>& events) {
   };
   return db_.Transact(
       "WriteAccessEvents", absl::Now() + absl::Seconds(10), [&](Connection& c) {
-        std::string many = absl::StrCat("INSERT INTO access_events ", kColumns, " VALUES ");
+        std::string many =
+            absl::StrCat("INSERT INTO access_events ", kColumns, " VALUES ");
         for (int i = 0; i < kChunk; ++i) {
-          absl::StrAppend(&many, i ? ", " : "", "(?, ?, ?, ?, ?, ?, 'READ', ?, ?, ?)");
+          absl::StrAppend(&many, i ? ", " : "",
+                          "(?, ?, ?, ?, ?, ?, 'READ', ?, ?, ?)");
         }
-        const std::string one = absl::StrCat("INSERT INTO access_events ", kColumns,
-                                             " VALUES (?, ?, ?, ?, ?, ?, 'READ', ?, ?, ?)");
+        const std::string one =
+            absl::StrCat("INSERT INTO access_events ", kColumns,
+                         " VALUES (?, ?, ?, ?, ?, ?, 'READ', ?, ?, ?)");
         size_t i = 0;
         for (; i + kChunk <= events.size(); i += kChunk) {
           Statement s = c.Prepare(many);

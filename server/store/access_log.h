@@ -30,7 +30,8 @@ void WriteAccessEvent(Connection& c, const RequestContext& ctx,
 // on a clean shutdown. Thread-safe.
 class BatchedAccessLog final : public domain::AccessRecorder {
  public:
-  BatchedAccessLog(Database& db, absl::Duration interval = absl::Milliseconds(200),
+  BatchedAccessLog(Database& db,
+                   absl::Duration interval = absl::Milliseconds(200),
                    size_t batch_size = 256, size_t max_queued = 100000);
   ~BatchedAccessLog() override;
   BatchedAccessLog(const BatchedAccessLog&) = delete;
@@ -42,7 +43,8 @@ class BatchedAccessLog final : public domain::AccessRecorder {
   // Writes everything queued so far; OK once it is all in the database.
   absl::Status Flush();
 
-  void RecordRead(const RequestContext& ctx, absl::string_view resource) override;
+  void RecordRead(const RequestContext& ctx,
+                  absl::string_view resource) override;
 
   // Events dropped because the queue was full (never expected).
   uint64_t dropped() const;
@@ -69,10 +71,10 @@ class BatchedAccessLog final : public domain::AccessRecorder {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Event> queue_;     // guarded by mu_
-  bool stopping_ = false;       // guarded by mu_
-  uint64_t dropped_ = 0;        // guarded by mu_
-  std::mutex write_mu_;         // one writer at a time (thread or Flush)
+  std::deque<Event> queue_;  // guarded by mu_
+  bool stopping_ = false;    // guarded by mu_
+  uint64_t dropped_ = 0;     // guarded by mu_
+  std::mutex write_mu_;      // one writer at a time (thread or Flush)
   std::thread thread_;
 };
 

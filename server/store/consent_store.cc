@@ -27,12 +27,15 @@ v1::Actor ActorFrom(sql::ResultSet& rs, int first) {
   actor.set_subject(NullableString(rs, first));
   actor.set_role(NullableString(rs, first + 1));
   const std::string org = NullableString(rs, first + 2);
-  if (!org.empty()) actor.set_organisation(names::Name(names::kOrganisations, org));
+  if (!org.empty())
+    actor.set_organisation(names::Name(names::kOrganisations, org));
   return actor;
 }
 
 void BindActor(Statement& s, const v1::Actor& actor) {
-  s.Bind(actor.subject()).Bind(actor.role()).BindOrNull(rows::IdOf(actor.organisation()));
+  s.Bind(actor.subject())
+      .Bind(actor.role())
+      .BindOrNull(rows::IdOf(actor.organisation()));
 }
 
 void BindOptionalActor(Statement& s, bool has, const v1::Actor& actor) {
@@ -43,7 +46,8 @@ void BindOptionalActor(Statement& s, bool has, const v1::Actor& actor) {
   }
 }
 
-void BindOptionalTime(Statement& s, bool has, const google::protobuf::Timestamp& t) {
+void BindOptionalTime(Statement& s, bool has,
+                      const google::protobuf::Timestamp& t) {
   if (has) {
     s.Bind(FromProtoTimestamp(t));
   } else {
@@ -64,10 +68,12 @@ Row<v1::Consent> ConsentFromRow(sql::ResultSet& rs) {
   v1::Consent& c = row.value;
   c.set_name(names::ChildName(names::kProfiles, GetString(rs, 1), "consents",
                               GetString(rs, 2)));
-  c.set_purpose(EnumOf<v1::Consent::Purpose>(GetString(rs, 3), v1::Consent::Purpose_Parse));
+  c.set_purpose(EnumOf<v1::Consent::Purpose>(GetString(rs, 3),
+                                             v1::Consent::Purpose_Parse));
   const std::string org = NullableString(rs, 4);
   if (!org.empty()) c.set_organisation(names::Name(names::kOrganisations, org));
-  c.set_state(EnumOf<v1::Consent::State>(GetString(rs, 5), v1::Consent::State_Parse));
+  c.set_state(
+      EnumOf<v1::Consent::State>(GetString(rs, 5), v1::Consent::State_Parse));
   row.create_time = GetTime(rs, 6);
   *c.mutable_grant_time() = ToProtoTimestamp(row.create_time);
   *c.mutable_granted_by() = ActorFrom(rs, 7);
@@ -94,8 +100,8 @@ constexpr char kLinkFrom[] =
 Row<GuardianLinkRow> LinkFromRow(sql::ResultSet& rs) {
   Row<GuardianLinkRow> row;
   v1::GuardianLink& l = row.value.link;
-  l.set_name(names::ChildName(names::kProfiles, GetString(rs, 1), "guardianLinks",
-                              GetString(rs, 2)));
+  l.set_name(names::ChildName(names::kProfiles, GetString(rs, 1),
+                              "guardianLinks", GetString(rs, 2)));
   l.set_guardian_subject(GetString(rs, 3));
   l.set_guardian_display_name(GetString(rs, 4));
   l.set_relationship(EnumOf<v1::GuardianLink::Relationship>(
@@ -105,7 +111,8 @@ Row<GuardianLinkRow> LinkFromRow(sql::ResultSet& rs) {
   row.create_time = GetTime(rs, 7);
   *l.mutable_create_time() = ToProtoTimestamp(row.create_time);
   *l.mutable_created_by() = ActorFrom(rs, 8);
-  if (auto t = NullableTime(rs, 11)) *l.mutable_confirm_time() = ToProtoTimestamp(*t);
+  if (auto t = NullableTime(rs, 11))
+    *l.mutable_confirm_time() = ToProtoTimestamp(*t);
   if (auto t = NullableTime(rs, 12)) {
     *l.mutable_end_time() = ToProtoTimestamp(*t);
     *l.mutable_ended_by() = ActorFrom(rs, 13);
@@ -121,8 +128,8 @@ Row<GuardianLinkRow> LinkFromRow(sql::ResultSet& rs) {
 Row<v1::AccessEvent> EventFromRow(sql::ResultSet& rs) {
   Row<v1::AccessEvent> row;
   v1::AccessEvent& e = row.value;
-  e.set_name(names::ChildName(names::kProfiles, GetString(rs, 1), "accessEvents",
-                              GetString(rs, 2)));
+  e.set_name(names::ChildName(names::kProfiles, GetString(rs, 1),
+                              "accessEvents", GetString(rs, 2)));
   *e.mutable_time() = ToProtoTimestamp(GetTime(rs, 3));
   *e.mutable_actor() = ActorFrom(rs, 4);
   e.set_action(EnumOf<v1::AccessEvent::Action>(GetString(rs, 7),
@@ -138,17 +145,22 @@ Row<v1::AccessEvent> EventFromRow(sql::ResultSet& rs) {
 // ----------------------------------------------------------------- consents
 
 absl::StatusOr<v1::Consent> ConsentStore::CreateConsent(
-    const RequestContext& ctx, const std::string& profile_id, const std::string& id,
-    const v1::Consent& consent, const domain::IdempotencyKey* key) {
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id, const v1::Consent& consent,
+    const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Consent>(
-      db_, ctx, "CreateConsent", key, [&](Connection& c) -> absl::StatusOr<v1::Consent> {
+      db_, ctx, "CreateConsent", key,
+      [&](Connection& c) -> absl::StatusOr<v1::Consent> {
         if (!rows::LockProfileForChild(c, profile_id)) {
-          return errors::NotFound(kProfileType, names::Name(names::kProfiles, profile_id));
+          return errors::NotFound(kProfileType,
+                                  names::Name(names::kProfiles, profile_id));
         }
-        Statement insert = c.Prepare(absl::StrCat(
-            "INSERT INTO consents (profile_id, id, purpose, organisation_id, state, "
-            "grant_time, granted_by_subject, granted_by_role, granted_by_organisation_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        Statement insert = c.Prepare(
+            absl::StrCat("INSERT INTO consents (profile_id, id, purpose, "
+                         "organisation_id, state, "
+                         "grant_time, granted_by_subject, granted_by_role, "
+                         "granted_by_organisation_id) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         insert.Bind(profile_id)
             .Bind(id)
             .Bind(v1::Consent::Purpose_Name(consent.purpose()))
@@ -166,33 +178,36 @@ absl::StatusOr<v1::Consent> ConsentStore::CreateConsent(
               " already exists; withdraw it first to grant again"));
         }
         v1::Consent created = consent;
-        created.set_etag(MakeEtag(created.name(), FromProtoTimestamp(created.grant_time()), 1));
+        created.set_etag(MakeEtag(created.name(),
+                                  FromProtoTimestamp(created.grant_time()), 1));
         return created;
       });
 }
 
-absl::StatusOr<v1::Consent> ConsentStore::GetConsent(const RequestContext& ctx,
-                                                     const std::string& profile_id,
-                                                     const std::string& id) {
+absl::StatusOr<v1::Consent> ConsentStore::GetConsent(
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id) {
   return rows::ReadOne<v1::Consent>(
       db_, ctx, "GetConsent",
       [&](Connection& c) {
         return c
-            .Prepare(absl::StrCat("SELECT ", kConsentColumns,
-                                  " FROM consents WHERE profile_id = ? AND id = ?"))
+            .Prepare(
+                absl::StrCat("SELECT ", kConsentColumns,
+                             " FROM consents WHERE profile_id = ? AND id = ?"))
             .Bind(profile_id)
             .Bind(id)
             .Query();
       },
       ConsentFromRow,
-      errors::NotFound(kConsentType,
-                       names::ChildName(names::kProfiles, profile_id, "consents", id)));
+      errors::NotFound(
+          kConsentType,
+          names::ChildName(names::kProfiles, profile_id, "consents", id)));
 }
 
 absl::StatusOr<domain::Page<v1::Consent>> ConsentStore::ListConsents(
     const RequestContext& ctx, const domain::ConsentQuery& q) {
-  std::string sql =
-      absl::StrCat("SELECT ", kConsentColumns, " FROM consents WHERE profile_id = ?");
+  std::string sql = absl::StrCat("SELECT ", kConsentColumns,
+                                 " FROM consents WHERE profile_id = ?");
   if (q.state) sql += " AND state = ?";
   if (q.purpose) sql += " AND purpose = ?";
   if (q.organisation_id) sql += " AND organisation_id = ?";
@@ -207,7 +222,9 @@ absl::StatusOr<domain::Page<v1::Consent>> ConsentStore::ListConsents(
         if (q.purpose) s.Bind(v1::Consent::Purpose_Name(*q.purpose));
         if (q.organisation_id) s.Bind(*q.organisation_id);
         if (q.before) {
-          s.Bind(q.before->create_time).Bind(q.before->create_time).Bind(q.before->id);
+          s.Bind(q.before->create_time)
+              .Bind(q.before->create_time)
+              .Bind(q.before->id);
         }
         s.Bind(static_cast<int64_t>(q.limit) + 1);
         return s.Query();
@@ -216,14 +233,15 @@ absl::StatusOr<domain::Page<v1::Consent>> ConsentStore::ListConsents(
 }
 
 absl::StatusOr<v1::Consent> ConsentStore::UpdateConsent(
-    const RequestContext& ctx, const std::string& profile_id, const std::string& id,
-    const domain::Mutation<v1::Consent>& mutate) {
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id, const domain::Mutation<v1::Consent>& mutate) {
   return rows::UpdateOne<v1::Consent>(
       db_, ctx, "UpdateConsent",
       [&](Connection& c) {
         return c
-            .Prepare(absl::StrCat("SELECT ", kConsentColumns,
-                                  " FROM consents WHERE profile_id = ? AND id = ? FOR UPDATE"))
+            .Prepare(absl::StrCat(
+                "SELECT ", kConsentColumns,
+                " FROM consents WHERE profile_id = ? AND id = ? FOR UPDATE"))
             .Bind(profile_id)
             .Bind(id)
             .Query();
@@ -231,23 +249,28 @@ absl::StatusOr<v1::Consent> ConsentStore::UpdateConsent(
       ConsentFromRow, mutate,
       [&](Connection& c, const v1::Consent& consent) {
         Statement update = c.Prepare(
-            "UPDATE consents SET state = ?, withdraw_time = ?, withdrawn_by_subject = ?, "
+            "UPDATE consents SET state = ?, withdraw_time = ?, "
+            "withdrawn_by_subject = ?, "
             "withdrawn_by_role = ?, withdrawn_by_organisation_id = ?, "
             "version = version + 1 WHERE profile_id = ? AND id = ?");
         update.Bind(v1::Consent::State_Name(consent.state()));
-        BindOptionalTime(update, consent.has_withdraw_time(), consent.withdraw_time());
-        BindOptionalActor(update, consent.has_withdrawn_by(), consent.withdrawn_by());
+        BindOptionalTime(update, consent.has_withdraw_time(),
+                         consent.withdraw_time());
+        BindOptionalActor(update, consent.has_withdrawn_by(),
+                          consent.withdrawn_by());
         update.Bind(profile_id).Bind(id).Execute();
       },
-      errors::NotFound(kConsentType,
-                       names::ChildName(names::kProfiles, profile_id, "consents", id)));
+      errors::NotFound(
+          kConsentType,
+          names::ChildName(names::kProfiles, profile_id, "consents", id)));
 }
 
 // ----------------------------------------------------------- guardian links
 
 absl::StatusOr<GuardianLinkRow> ConsentStore::CreateGuardianLink(
-    const RequestContext& ctx, const std::string& profile_id, const std::string& id,
-    const v1::GuardianLink& link, const domain::IdempotencyKey* key) {
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id, const v1::GuardianLink& link,
+    const domain::IdempotencyKey* key) {
   // The birth date travels outside the stored response (it is not part of
   // the resource), so a replay reads it again.
   absl::CivilDay birth_date;
@@ -255,15 +278,20 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::CreateGuardianLink(
   absl::StatusOr<v1::GuardianLink> created = CreateOnce<v1::GuardianLink>(
       db_, ctx, "CreateGuardianLink", key,
       [&](Connection& c) -> absl::StatusOr<v1::GuardianLink> {
-        const std::optional<absl::CivilDay> born = rows::LockProfileForChild(c, profile_id);
+        const std::optional<absl::CivilDay> born =
+            rows::LockProfileForChild(c, profile_id);
         if (!born) {
-          return errors::NotFound(kProfileType, names::Name(names::kProfiles, profile_id));
+          return errors::NotFound(kProfileType,
+                                  names::Name(names::kProfiles, profile_id));
         }
         birth_date = *born;
         Statement insert = c.Prepare(
-            "INSERT INTO guardian_links (profile_id, id, guardian_subject, display_name, "
-            "relationship, state, create_time, created_by_subject, created_by_role, "
-            "created_by_organisation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "INSERT INTO guardian_links (profile_id, id, guardian_subject, "
+            "display_name, "
+            "relationship, state, create_time, created_by_subject, "
+            "created_by_role, "
+            "created_by_organisation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?)");
         insert.Bind(profile_id)
             .Bind(id)
             .Bind(link.guardian_subject())
@@ -281,7 +309,8 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::CreateGuardianLink(
         }
         inserted = true;
         v1::GuardianLink out = link;
-        out.set_etag(MakeEtag(out.name(), FromProtoTimestamp(out.create_time()), 1));
+        out.set_etag(
+            MakeEtag(out.name(), FromProtoTimestamp(out.create_time()), 1));
         return out;
       });
   if (!created.ok()) return created.status();
@@ -293,7 +322,8 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::CreateGuardianLink(
 }
 
 absl::StatusOr<GuardianLinkRow> ConsentStore::GetGuardianLink(
-    const RequestContext& ctx, const std::string& profile_id, const std::string& id) {
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id) {
   return rows::ReadOne<GuardianLinkRow>(
       db_, ctx, "GetGuardianLink",
       [&](Connection& c) {
@@ -305,14 +335,17 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::GetGuardianLink(
             .Query();
       },
       LinkFromRow,
-      errors::NotFound(kGuardianLinkType, names::ChildName(names::kProfiles, profile_id,
-                                                           "guardianLinks", id)));
+      errors::NotFound(
+          kGuardianLinkType,
+          names::ChildName(names::kProfiles, profile_id, "guardianLinks", id)));
 }
 
 absl::StatusOr<domain::Page<GuardianLinkRow>> ConsentStore::ListGuardianLinks(
     const RequestContext& ctx, const domain::GuardianLinkQuery& q) {
-  std::string sql = absl::StrCat("SELECT ", kLinkColumns, kLinkFrom, " WHERE l.profile_id = ?");
-  if (q.before) sql += " AND (l.create_time < ? OR (l.create_time = ? AND l.id < ?))";
+  std::string sql = absl::StrCat("SELECT ", kLinkColumns, kLinkFrom,
+                                 " WHERE l.profile_id = ?");
+  if (q.before)
+    sql += " AND (l.create_time < ? OR (l.create_time = ? AND l.id < ?))";
   sql += " ORDER BY l.create_time DESC, l.id DESC LIMIT ?";
   return rows::ListRows<GuardianLinkRow>(
       db_, ctx, "ListGuardianLinks",
@@ -320,7 +353,9 @@ absl::StatusOr<domain::Page<GuardianLinkRow>> ConsentStore::ListGuardianLinks(
         Statement s = c.Prepare(sql);
         s.Bind(q.profile_id);
         if (q.before) {
-          s.Bind(q.before->create_time).Bind(q.before->create_time).Bind(q.before->id);
+          s.Bind(q.before->create_time)
+              .Bind(q.before->create_time)
+              .Bind(q.before->id);
         }
         s.Bind(static_cast<int64_t>(q.limit) + 1);
         return s.Query();
@@ -329,19 +364,20 @@ absl::StatusOr<domain::Page<GuardianLinkRow>> ConsentStore::ListGuardianLinks(
 }
 
 absl::StatusOr<GuardianLinkRow> ConsentStore::UpdateGuardianLink(
-    const RequestContext& ctx, const std::string& profile_id, const std::string& id,
-    const domain::Mutation<GuardianLinkRow>& mutate) {
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& id, const domain::Mutation<GuardianLinkRow>& mutate) {
   GuardianLinkRow result;
   absl::Status status = db_.Transact(
       "UpdateGuardianLink", ctx.deadline, [&](Connection& c) -> absl::Status {
         std::optional<Row<GuardianLinkRow>> row;
         {
-          auto rs = c.Prepare(absl::StrCat("SELECT ", kLinkColumns, kLinkFrom,
-                                           " WHERE l.profile_id = ? AND l.id = ? "
-                                           "FOR UPDATE"))
-                        .Bind(profile_id)
-                        .Bind(id)
-                        .Query();
+          auto rs =
+              c.Prepare(absl::StrCat("SELECT ", kLinkColumns, kLinkFrom,
+                                     " WHERE l.profile_id = ? AND l.id = ? "
+                                     "FOR UPDATE"))
+                  .Bind(profile_id)
+                  .Bind(id)
+                  .Query();
           if (rs->next()) row = LinkFromRow(*rs);
         }
         if (!row) {
@@ -353,8 +389,10 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::UpdateGuardianLink(
         if (absl::Status s = mutate(updated); !s.ok()) return s;
         const v1::GuardianLink& l = updated.link;
         Statement update = c.Prepare(
-            "UPDATE guardian_links SET state = ?, confirm_time = ?, end_time = ?, "
-            "ended_by_subject = ?, ended_by_role = ?, ended_by_organisation_id = ?, "
+            "UPDATE guardian_links SET state = ?, confirm_time = ?, end_time = "
+            "?, "
+            "ended_by_subject = ?, ended_by_role = ?, ended_by_organisation_id "
+            "= ?, "
             "version = version + 1 WHERE profile_id = ? AND id = ?");
         update.Bind(v1::GuardianLink::State_Name(l.state()));
         BindOptionalTime(update, l.has_confirm_time(), l.confirm_time());
@@ -377,7 +415,8 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::UpdateGuardianLink(
 absl::StatusOr<domain::Page<v1::AccessEvent>> ConsentStore::ListAccessEvents(
     const RequestContext& ctx, const domain::AccessEventQuery& q) {
   std::string sql =
-      "SELECT profile_id, id, time, actor_subject, actor_role, actor_organisation_id, "
+      "SELECT profile_id, id, time, actor_subject, actor_role, "
+      "actor_organisation_id, "
       "action, method, resource, request_id FROM access_events WHERE TRUE";
   if (q.profile_id) sql += " AND profile_id = ?";
   if (q.actor_subject) sql += " AND actor_subject = ?";
@@ -400,18 +439,21 @@ absl::StatusOr<domain::Page<v1::AccessEvent>> ConsentStore::ListAccessEvents(
 
 // ------------------------------------------------------------- access facts
 
-absl::StatusOr<bool> ConsentStore::IsSharedWith(const RequestContext& ctx,
-                                                const std::string& profile_id,
-                                                const std::string& organisation_id) {
+absl::StatusOr<bool> ConsentStore::IsSharedWith(
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& organisation_id) {
   bool shared = false;
-  absl::Status status = db_.Read("IsSharedWith", ctx.deadline, [&](Connection& c) {
-    shared = c.Prepare("SELECT 1 FROM consents WHERE profile_id = ? AND active_key = ?")
-                 .Bind(profile_id)
-                 .Bind(absl::StrCat(kShareKeyPrefix, organisation_id))
-                 .Query()
-                 ->next();
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      db_.Read("IsSharedWith", ctx.deadline, [&](Connection& c) {
+        shared = c.Prepare(
+                      "SELECT 1 FROM consents WHERE profile_id = ? AND "
+                      "active_key = ?")
+                     .Bind(profile_id)
+                     .Bind(absl::StrCat(kShareKeyPrefix, organisation_id))
+                     .Query()
+                     ->next();
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return shared;
 }
@@ -420,45 +462,56 @@ absl::StatusOr<bool> ConsentStore::IsGuardianOf(const RequestContext& ctx,
                                                 const std::string& profile_id,
                                                 const std::string& subject) {
   std::optional<GuardianLinkRow> link;
-  absl::Status status = db_.Read("IsGuardianOf", ctx.deadline, [&](Connection& c) {
-    auto rs = c.Prepare(absl::StrCat("SELECT ", kLinkColumns, kLinkFrom,
-                                     " WHERE l.profile_id = ? AND l.active_subject = ?"))
-                  .Bind(profile_id)
-                  .Bind(subject)
-                  .Query();
-    if (rs->next()) link = LinkFromRow(*rs).value;
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      db_.Read("IsGuardianOf", ctx.deadline, [&](Connection& c) {
+        auto rs =
+            c.Prepare(absl::StrCat(
+                          "SELECT ", kLinkColumns, kLinkFrom,
+                          " WHERE l.profile_id = ? AND l.active_subject = ?"))
+                .Bind(profile_id)
+                .Bind(subject)
+                .Query();
+        if (rs->next()) link = LinkFromRow(*rs).value;
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return link.has_value() &&
-         domain::GuardianLinkInForce(link->link, link->person_birth_date,
-                                     absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone()));
+         domain::GuardianLinkInForce(
+             link->link, link->person_birth_date,
+             absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone()));
 }
 
 absl::StatusOr<bool> ConsentStore::IsUnder16(const RequestContext& ctx,
                                              const std::string& profile_id) {
   std::optional<absl::CivilDay> birth;
   absl::Status status = db_.Read("IsUnder16", ctx.deadline, [&](Connection& c) {
-    auto rs = c.Prepare("SELECT birth_date FROM profiles WHERE id = ?").Bind(profile_id).Query();
+    auto rs = c.Prepare("SELECT birth_date FROM profiles WHERE id = ?")
+                  .Bind(profile_id)
+                  .Query();
     if (rs->next()) birth = GetDay(*rs, 1);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return birth.has_value() &&
-         YearsBetween(*birth, absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone())) < 16;
+         YearsBetween(*birth,
+                      absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone())) < 16;
 }
 
 absl::StatusOr<std::optional<std::string>> ConsentStore::GuardianOfLink(
-    const RequestContext& ctx, const std::string& profile_id, const std::string& link_id) {
+    const RequestContext& ctx, const std::string& profile_id,
+    const std::string& link_id) {
   std::optional<std::string> subject;
-  absl::Status status = db_.Read("GuardianOfLink", ctx.deadline, [&](Connection& c) {
-    auto rs = c.Prepare("SELECT guardian_subject FROM guardian_links WHERE profile_id = ? AND id = ?")
-                  .Bind(profile_id)
-                  .Bind(link_id)
-                  .Query();
-    if (rs->next()) subject = GetString(*rs, 1);
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      db_.Read("GuardianOfLink", ctx.deadline, [&](Connection& c) {
+        auto rs = c.Prepare(
+                       "SELECT guardian_subject FROM guardian_links WHERE "
+                       "profile_id = ? AND id = ?")
+                      .Bind(profile_id)
+                      .Bind(link_id)
+                      .Query();
+        if (rs->next()) subject = GetString(*rs, 1);
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return subject;
 }

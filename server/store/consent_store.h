@@ -15,38 +15,42 @@ class ConsentStore final : public domain::ConsentRepository,
  public:
   ConsentStore(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
-  absl::StatusOr<v1::Consent> CreateConsent(const RequestContext& ctx,
-                                            const std::string& profile_id,
-                                            const std::string& id,
-                                            const v1::Consent& consent,
-                                            const domain::IdempotencyKey* key) override;
+  absl::StatusOr<v1::Consent> CreateConsent(
+      const RequestContext& ctx, const std::string& profile_id,
+      const std::string& id, const v1::Consent& consent,
+      const domain::IdempotencyKey* key) override;
   absl::StatusOr<v1::Consent> GetConsent(const RequestContext& ctx,
                                          const std::string& profile_id,
                                          const std::string& id) override;
   absl::StatusOr<domain::Page<v1::Consent>> ListConsents(
       const RequestContext& ctx, const domain::ConsentQuery& query) override;
   absl::StatusOr<v1::Consent> UpdateConsent(
-      const RequestContext& ctx, const std::string& profile_id, const std::string& id,
+      const RequestContext& ctx, const std::string& profile_id,
+      const std::string& id,
       const domain::Mutation<v1::Consent>& mutate) override;
 
   absl::StatusOr<domain::GuardianLinkRow> CreateGuardianLink(
-      const RequestContext& ctx, const std::string& profile_id, const std::string& id,
-      const v1::GuardianLink& link, const domain::IdempotencyKey* key) override;
+      const RequestContext& ctx, const std::string& profile_id,
+      const std::string& id, const v1::GuardianLink& link,
+      const domain::IdempotencyKey* key) override;
   absl::StatusOr<domain::GuardianLinkRow> GetGuardianLink(
       const RequestContext& ctx, const std::string& profile_id,
       const std::string& id) override;
   absl::StatusOr<domain::Page<domain::GuardianLinkRow>> ListGuardianLinks(
-      const RequestContext& ctx, const domain::GuardianLinkQuery& query) override;
+      const RequestContext& ctx,
+      const domain::GuardianLinkQuery& query) override;
   absl::StatusOr<domain::GuardianLinkRow> UpdateGuardianLink(
-      const RequestContext& ctx, const std::string& profile_id, const std::string& id,
+      const RequestContext& ctx, const std::string& profile_id,
+      const std::string& id,
       const domain::Mutation<domain::GuardianLinkRow>& mutate) override;
 
   absl::StatusOr<domain::Page<v1::AccessEvent>> ListAccessEvents(
-      const RequestContext& ctx, const domain::AccessEventQuery& query) override;
+      const RequestContext& ctx,
+      const domain::AccessEventQuery& query) override;
 
-  absl::StatusOr<bool> IsSharedWith(const RequestContext& ctx,
-                                    const std::string& profile_id,
-                                    const std::string& organisation_id) override;
+  absl::StatusOr<bool> IsSharedWith(
+      const RequestContext& ctx, const std::string& profile_id,
+      const std::string& organisation_id) override;
   absl::StatusOr<bool> IsGuardianOf(const RequestContext& ctx,
                                     const std::string& profile_id,
                                     const std::string& subject) override;

@@ -11,6 +11,7 @@
 #include "server/domain/etag.h"
 #include "server/domain/resource_names.h"
 #include "server/store/request_log.h"
+#include "server/store/row_helpers.h"
 #include "server/store/sql_error.h"
 
 namespace careers::store {
@@ -23,138 +24,23 @@ constexpr char kProfileType[] = "careers.uk/Profile";
 constexpr char kGoalType[] = "careers.uk/Goal";
 constexpr char kActionType[] = "careers.uk/Action";
 
-// A row that could not be turned back into a resource (never expected).
-class DataError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// A resource read from its row, with what its etag is made of.
-template <typename T>
-struct Row {
-  T value;
-  uint64_t version = 0;
-  absl::Time create_time;
-};
-
-// The id at the end of a resource name ("" for "").
-std::string IdOf(const std::string& name) {
-  const size_t slash = name.rfind('/');
-  return slash == std::string::npos ? name : name.substr(slash + 1);
-}
-
-std::optional<absl::CivilDay> DayOf(bool has, const google::type::Date& date) {
-  if (!has) return std::nullopt;
-  return ToCivilDay(date);
-}
-
-std::string NullableString(sql::ResultSet& rs, int column) {
-  return rs.isNull(column) ? std::string() : GetString(rs, column);
-}
-
-template <typename Enum, typename ParseFn>
-Enum EnumOf(const std::string& text, ParseFn parse) {
-  Enum value{};
-  if (!parse(text, &value)) value = Enum{};
-  return value;
-}
+using rows::DataError;
+using rows::DayOf;
+using rows::EnumOf;
+using rows::IdOf;
+using rows::LikePrefix;
+using rows::ListRows;
+using rows::LockProfileForChild;
+using rows::NullableString;
+using rows::ReadOne;
+using rows::Row;
+using rows::UpdateOne;
 
 template <typename T>
 void SetTimes(T& resource, absl::Time create, sql::ResultSet& rs,
               int update_col) {
   *resource.mutable_create_time() = ToProtoTimestamp(create);
   *resource.mutable_update_time() = ToProtoTimestamp(GetTime(rs, update_col));
-}
-
-// Reads one resource; `not_found` if there is no row.
-template <typename T>
-absl::StatusOr<T> ReadOne(
-    Database& db, const RequestContext& ctx, absl::string_view what,
-    absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> query,
-    Row<T> (*from_row)(sql::ResultSet&), absl::Status not_found) {
-  std::optional<T> found;
-  absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
-    auto rs = query(c);
-    if (rs->next()) found = from_row(*rs).value;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!found) return not_found;
-  return *std::move(found);
-}
-
-// Locks one row, applies `mutate` to its resource and writes it back.
-template <typename T>
-absl::StatusOr<T> UpdateOne(
-    Database& db, const RequestContext& ctx, absl::string_view what,
-    absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> lock_row,
-    Row<T> (*from_row)(sql::ResultSet&), const Mutation<T>& mutate,
-    absl::FunctionRef<void(Connection&, const T&)> write,
-    absl::Status not_found) {
-  T result;
-  absl::Status status =
-      db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
-        std::optional<Row<T>> row;
-        {
-          auto rs = lock_row(c);
-          if (rs->next()) row = from_row(*rs);
-        }
-        if (!row) return not_found;
-        T updated = row->value;
-        absl::Status mutated = mutate(updated);
-        if (!mutated.ok()) return mutated;
-        // What identifies the resource is not the mutation's to change.
-        updated.set_name(row->value.name());
-        *updated.mutable_create_time() = row->value.create_time();
-        write(c, updated);
-        updated.set_etag(
-            MakeEtag(updated.name(), row->create_time, row->version + 1));
-        result = std::move(updated);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return result;
-}
-
-// Runs a list query for limit + 1 rows.
-template <typename T>
-absl::StatusOr<Page<T>> ListRows(
-    Database& db, const RequestContext& ctx, absl::string_view what,
-    absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> query,
-    Row<T> (*from_row)(sql::ResultSet&), int limit) {
-  Page<T> page;
-  absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
-    page.items.clear();
-    auto rs = query(c);
-    while (rs->next()) page.items.push_back(from_row(*rs).value);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.resize(limit);
-    page.has_more = true;
-  }
-  return page;
-}
-
-// Escapes LIKE wildcards so a prefix matches literally.
-std::string LikePrefix(absl::string_view prefix) {
-  std::string out;
-  for (char c : prefix) {
-    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('%');
-  return out;
-}
-
-// The parent check of a child create. The shared lock keeps the profile
-// from changing identity until the child is in.
-bool LockProfileForChild(Connection& c, const std::string& profile_id) {
-  return c.Prepare("SELECT 1 FROM profiles WHERE id = ? LOCK IN SHARE MODE")
-      .Bind(profile_id)
-      .Query()
-      ->next();
 }
 
 // ---------------------------------------------------------------- profiles
@@ -317,7 +203,7 @@ absl::StatusOr<v1::Profile> ProfileStore::CreateProfile(
     const RequestContext& ctx, const std::string& id,
     const v1::Profile& profile, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Profile>(
-      db_, "CreateProfile", ctx.deadline, key,
+      db_, ctx, "CreateProfile", key,
       [&](Connection& c) -> absl::StatusOr<v1::Profile> {
         Statement insert = c.Prepare(
             absl::StrCat("INSERT INTO profiles (", kProfileColumns,
@@ -358,6 +244,35 @@ absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
     const RequestContext& ctx, const domain::ProfileQuery& q) {
   std::string sql =
       absl::StrCat("SELECT ", kProfileColumns, " FROM profiles WHERE TRUE");
+  // Only what the caller may see (see ProfileVisibility).
+  using Kind = ProfileVisibility::Kind;
+  const ProfileVisibility& seen = ctx.visibility;
+  const absl::CivilDay today =
+      absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  switch (seen.kind) {
+    case Kind::kAll:
+      break;
+    case Kind::kOwn:
+      sql += " AND id = ?";
+      break;
+    case Kind::kSharedWith:
+      sql +=
+          " AND EXISTS (SELECT 1 FROM consents c WHERE c.profile_id = "
+          "profiles.id "
+          "AND c.active_key = ?)";
+      break;
+    case Kind::kGuardedBy:
+      // In force: under 16 today, or confirmed on or after the 16th birthday.
+      sql +=
+          " AND EXISTS (SELECT 1 FROM guardian_links g WHERE g.profile_id = "
+          "profiles.id AND g.active_subject = ? AND (profiles.birth_date > ? "
+          "OR "
+          "g.confirm_time >= DATE_ADD(profiles.birth_date, INTERVAL 16 YEAR)))";
+      break;
+    case Kind::kNone:
+      sql += " AND FALSE";
+      break;
+  }
   if (q.home_organisation_id) sql += " AND home_organisation_id = ?";
   if (q.life_stage) sql += " AND life_stage = ?";
   if (q.support_level) sql += " AND support_level = ?";
@@ -373,6 +288,14 @@ absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
       db_, ctx, "ListProfiles",
       [&](Connection& c) {
         Statement s = c.Prepare(sql);
+        if (seen.kind == Kind::kOwn) s.Bind(seen.id);
+        if (seen.kind == Kind::kSharedWith) {
+          s.Bind(absl::StrCat("SHARE_WITH_ORGANISATION:", seen.id));
+        }
+        if (seen.kind == Kind::kGuardedBy) {
+          s.Bind(seen.id).Bind(
+              absl::CivilDay(today.year() - 16, today.month(), today.day()));
+        }
         if (q.home_organisation_id) s.Bind(*q.home_organisation_id);
         if (q.life_stage) s.Bind(v1::Profile::LifeStage_Name(*q.life_stage));
         if (q.support_level)
@@ -425,7 +348,7 @@ absl::StatusOr<v1::Goal> ProfileStore::CreateGoal(
     const std::string& id, const v1::Goal& goal,
     const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Goal>(
-      db_, "CreateGoal", ctx.deadline, key,
+      db_, ctx, "CreateGoal", key,
       [&](Connection& c) -> absl::StatusOr<v1::Goal> {
         if (!LockProfileForChild(c, profile_id)) {
           return errors::NotFound(kProfileType,
@@ -532,7 +455,7 @@ absl::StatusOr<v1::Action> ProfileStore::CreateAction(
     const std::string& id, const v1::Action& action,
     const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Action>(
-      db_, "CreateAction", ctx.deadline, key,
+      db_, ctx, "CreateAction", key,
       [&](Connection& c) -> absl::StatusOr<v1::Action> {
         if (!LockProfileForChild(c, profile_id)) {
           return errors::NotFound(kProfileType,

@@ -74,13 +74,13 @@ absl::StatusOr<Resource> CreateOnce(
     Database& db, const RequestContext& ctx, absl::string_view what,
     const domain::IdempotencyKey* key,
     absl::FunctionRef<absl::StatusOr<Resource>(Connection&)> insert) {
-  return CreateOnce<Resource>(
-      db, what, ctx.deadline, key,
-      [&](Connection& c) -> absl::StatusOr<Resource> {
-        absl::StatusOr<Resource> inserted = insert(c);
-        if (inserted.ok()) WriteAccessEvent(c, ctx, inserted->name());
-        return inserted;
-      });
+  return CreateOnce<Resource>(db, what, ctx.deadline, key,
+                              [&](Connection& c) -> absl::StatusOr<Resource> {
+                                absl::StatusOr<Resource> inserted = insert(c);
+                                if (inserted.ok())
+                                  WriteAccessEvent(c, ctx, inserted->name());
+                                return inserted;
+                              });
 }
 
 }  // namespace careers::store

@@ -44,7 +44,8 @@ inline std::string IdOf(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-inline std::optional<absl::CivilDay> DayOf(bool has, const google::type::Date& date) {
+inline std::optional<absl::CivilDay> DayOf(bool has,
+                                           const google::type::Date& date) {
   if (!has) return std::nullopt;
   return ToCivilDay(date);
 }
@@ -82,7 +83,8 @@ template <typename T>
 absl::StatusOr<T> ReadOne(
     Database& db, const RequestContext& ctx, absl::string_view what,
     absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> query,
-    absl::FunctionRef<Row<T>(sql::ResultSet&)> from_row, absl::Status not_found) {
+    absl::FunctionRef<Row<T>(sql::ResultSet&)> from_row,
+    absl::Status not_found) {
   std::optional<T> found;
   absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
     auto rs = query(c);
@@ -104,7 +106,8 @@ absl::StatusOr<T> UpdateOne(
     absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> lock_row,
     absl::FunctionRef<Row<T>(sql::ResultSet&)> from_row,
     const domain::Mutation<T>& mutate,
-    absl::FunctionRef<void(Connection&, const T&)> write, absl::Status not_found) {
+    absl::FunctionRef<void(Connection&, const T&)> write,
+    absl::Status not_found) {
   T result;
   absl::Status status =
       db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
@@ -120,7 +123,8 @@ absl::StatusOr<T> UpdateOne(
         updated.set_name(row->value.name());
         write(c, updated);
         WriteAccessEvent(c, ctx, updated.name());
-        updated.set_etag(MakeEtag(updated.name(), row->create_time, row->version + 1));
+        updated.set_etag(
+            MakeEtag(updated.name(), row->create_time, row->version + 1));
         result = std::move(updated);
         return absl::OkStatus();
       });
@@ -152,11 +156,13 @@ absl::StatusOr<domain::Page<T>> ListRows(
 // The parent check of a child create. The shared lock keeps the profile
 // from changing identity until the child is in. Returns the person's date
 // of birth, or nullopt if there is no such profile.
-inline std::optional<absl::CivilDay> LockProfileForChild(Connection& c,
-                                                         const std::string& profile_id) {
-  auto rs = c.Prepare("SELECT birth_date FROM profiles WHERE id = ? LOCK IN SHARE MODE")
-                .Bind(profile_id)
-                .Query();
+inline std::optional<absl::CivilDay> LockProfileForChild(
+    Connection& c, const std::string& profile_id) {
+  auto rs =
+      c.Prepare(
+           "SELECT birth_date FROM profiles WHERE id = ? LOCK IN SHARE MODE")
+          .Bind(profile_id)
+          .Query();
   if (!rs->next()) return std::nullopt;
   return GetDay(*rs, 1);
 }

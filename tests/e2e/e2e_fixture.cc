@@ -1,10 +1,18 @@
 #include "tests/e2e/e2e_fixture.h"
 
+#include <grpcpp/support/client_interceptor.h>
+#include <stdlib.h>
+
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/auth/jwt_keys.h"
+#include "server/auth/jwt_mint.h"
 #include "tests/support/test_data.h"
 
 namespace careers::e2e {
@@ -16,7 +24,94 @@ std::string QueryFirst(store::Connection& connection, const std::string& sql) {
   return rs->next() ? store::GetString(*rs, 1) : "";
 }
 
+// Adds `authorization: Bearer <token>` to every call of a channel.
+class BearerInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit BearerInterceptor(std::string token) : token_(std::move(token)) {}
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::
+                PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->emplace(
+          "authorization", absl::StrCat("Bearer ", token_));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string token_;
+};
+
+class BearerFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit BearerFactory(std::string token) : token_(std::move(token)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new BearerInterceptor(token_);
+  }
+
+ private:
+  std::string token_;
+};
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+bool HasArg(const std::vector<std::string>& args, absl::string_view needle) {
+  for (const std::string& a : args) {
+    if (absl::StrContains(a, needle)) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+const TestIssuer& TestIssuer::Get() {
+  static const TestIssuer* issuer = new TestIssuer();
+  return *issuer;
+}
+
+TestIssuer::TestIssuer() {
+  char dir[] = "/tmp/careers-e2e-keys.XXXXXX";
+  dir_ = mkdtemp(dir);
+  const auth::PemKeyPair keys =
+      *auth::GenerateKeyPair(auth::JwtAlgorithm::kEs256);
+  private_pem_ = keys.private_pem;
+  public_key_file_ = absl::StrCat(dir_, "/issuer.pub.pem");
+  private_key_file_ = absl::StrCat(dir_, "/issuer.key.pem");
+  WriteFile(public_key_file_, keys.public_pem);
+  WriteFile(private_key_file_, keys.private_pem);
+  // Removed when the test process ends.
+  static std::string cleanup;
+  cleanup = dir_;
+  std::atexit([] {
+    std::remove(absl::StrCat(cleanup, "/issuer.pub.pem").c_str());
+    std::remove(absl::StrCat(cleanup, "/issuer.key.pem").c_str());
+    std::remove(cleanup.c_str());
+  });
+}
+
+std::string TestIssuer::Mint(const std::string& role,
+                             const std::string& subject,
+                             const std::string& organisation,
+                             const std::string& profile,
+                             const std::vector<std::string>& scopes) const {
+  auth::TokenClaims claims;
+  claims.issuer = kIssuer;
+  claims.audience = "careers-api";
+  claims.subject = subject;
+  claims.role = role;
+  claims.organisation = organisation;
+  claims.profile = profile;
+  claims.scopes = scopes;
+  claims.issued_at = absl::Now();
+  claims.expires_at = absl::Now() + absl::Hours(1);
+  return *auth::MintToken(claims, auth::JwtAlgorithm::kEs256, private_pem_);
+}
 
 bool PollUntil(absl::FunctionRef<bool()> condition, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
@@ -58,14 +153,26 @@ bool E2eTest::StartServer(const std::vector<std::string>& extra_args) {
 
 bool E2eTest::StartServerOn(const std::string& db_url,
                             const std::vector<std::string>& extra_args) {
-  server_ =
-      testing::ServerProcess::Start(CAREERS_SERVER_BIN, db_url, extra_args);
+  std::vector<std::string> args = {"--jwt-issuer", TestIssuer::kIssuer,
+                                   "--jwt-keys-file",
+                                   TestIssuer::Get().public_key_file()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  server_ = testing::ServerProcess::Start(CAREERS_SERVER_BIN, db_url, args);
   return server_ != nullptr;
 }
 
 testing::RunResult E2eTest::Ctl(const std::vector<std::string>& args) {
+  return CtlAs(HasArg(args, "--token") ? "" : admin_token_, args);
+}
+
+testing::RunResult E2eTest::CtlAs(const std::string& token,
+                                  const std::vector<std::string>& args) {
   std::vector<std::string> argv = {CAREERS_CTL_BIN, "--server",
                                    server_->address()};
+  if (!token.empty()) {
+    argv.push_back("--token");
+    argv.push_back(token);
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   return testing::RunProcess(argv);
 }
@@ -74,6 +181,10 @@ testing::RunResult E2eTest::BufCurl(const std::string& method_path,
                                     const std::vector<std::string>& args) {
   std::vector<std::string> argv = {CAREERS_BUF_BIN, "curl", "--protocol",
                                    "grpc", "--http2-prior-knowledge"};
+  if (!HasArg(args, "authorization")) {
+    argv.push_back("-H");
+    argv.push_back(absl::StrCat("authorization: Bearer ", admin_token_));
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back(absl::StrCat("http://", server_->address(), "/", method_path));
   return testing::RunProcess(argv);
@@ -86,17 +197,28 @@ testing::RunResult E2eTest::RunServerCommand(
   return testing::RunProcess(argv);
 }
 
-std::shared_ptr<grpc::Channel> E2eTest::NewChannel() {
+std::shared_ptr<grpc::Channel> E2eTest::NewChannel(const std::string& token) {
   // A channel argument no other channel has, so gRPC does not share the
   // connection of an earlier channel to the same address.
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(server_->address(),
-                                   grpc::InsecureChannelCredentials(), args);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  if (!token.empty())
+    interceptors.push_back(std::make_unique<BearerFactory>(token));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      server_->address(), grpc::InsecureChannelCredentials(), args,
+      std::move(interceptors));
 }
 
 std::unique_ptr<v1::ProfileService::Stub> E2eTest::NewProfileStub() {
   return v1::ProfileService::NewStub(NewChannel());
+}
+
+std::unique_ptr<v1::ProfileService::Stub> E2eTest::NewProfileStub(
+    const std::string& token) {
+  return v1::ProfileService::NewStub(NewChannel(token));
 }
 
 std::unique_ptr<grpc::health::v1::Health::Stub> E2eTest::NewHealthStub() {

@@ -20,6 +20,31 @@
 // gRPC clients. The binaries' paths come from CMake.
 namespace careers::e2e {
 
+// The tests' identity provider: one ES256 key pair per test process. Servers
+// start with its public key; tests sign tokens with it. Thread-safe.
+class TestIssuer {
+ public:
+  static constexpr char kIssuer[] = "https://id.careers.test";
+  static const TestIssuer& Get();
+
+  const std::string& public_key_file() const { return public_key_file_; }
+  const std::string& private_key_file() const { return private_key_file_; }
+
+  // A signed token. `organisation` and `profile` are resource names.
+  std::string Mint(const std::string& role, const std::string& subject,
+                   const std::string& organisation = "",
+                   const std::string& profile = "",
+                   const std::vector<std::string>& scopes = {}) const;
+  std::string Admin() const { return Mint("admin", "test-operator"); }
+
+ private:
+  TestIssuer();
+  std::string dir_;
+  std::string private_pem_;
+  std::string public_key_file_;
+  std::string private_key_file_;
+};
+
 // Calls `condition` every 20 ms until it is true or `timeout` has passed;
 // returns its last answer. For conditions no event announces (rows in
 // information_schema, a closed listening socket).
@@ -43,24 +68,36 @@ class E2eTest : public ::testing::Test {
   testing::TestDatabase& db() { return *db_; }
   testing::ServerProcess& server() { return *server_; }
 
-  // Starts careers-server on db() with the given extra flags; ASSERT that
-  // it returned true.
+  // Starts careers-server on db() with the given extra flags (and the test
+  // issuer's token settings); ASSERT that it returned true.
   bool StartServer(const std::vector<std::string>& extra_args = {});
   // The same with another --db-url (e.g. another account on db()).
   bool StartServerOn(const std::string& db_url,
                      const std::vector<std::string>& extra_args = {});
 
-  // Runs careersctl --server ADDRESS ARGS...
+  // Runs careersctl --server ADDRESS ARGS... as an administrator (unless
+  // ARGS has its own --token).
   testing::RunResult Ctl(const std::vector<std::string>& args);
+  // The same with `token` ("" for none).
+  testing::RunResult CtlAs(const std::string& token,
+                           const std::vector<std::string>& args);
   // Runs buf curl over plaintext HTTP/2 at /SERVICE/METHOD with `args`
-  // (e.g. -d JSON, --schema FILE) before the URL.
+  // (e.g. -d JSON, --schema FILE) before the URL, as an administrator
+  // unless `args` sets its own authorization header.
   testing::RunResult BufCurl(const std::string& method_path,
                              const std::vector<std::string>& args);
   // Runs careers-server once (e.g. --migrate) on db().
   testing::RunResult RunServerCommand(const std::vector<std::string>& args);
 
-  std::shared_ptr<grpc::Channel> NewChannel();
+  // A new channel whose calls carry `token` (an administrator's by default;
+  // "" for none).
+  std::shared_ptr<grpc::Channel> NewChannel(const std::string& token);
+  std::shared_ptr<grpc::Channel> NewChannel() {
+    return NewChannel(admin_token_);
+  }
   std::unique_ptr<v1::ProfileService::Stub> NewProfileStub();
+  std::unique_ptr<v1::ProfileService::Stub> NewProfileStub(
+      const std::string& token);
   std::unique_ptr<grpc::health::v1::Health::Stub> NewHealthStub();
 
   // Creates a valid profile (a 15-year-old pupil) through the API.
@@ -75,6 +112,7 @@ class E2eTest : public ::testing::Test {
 
  private:
   const bool migrate_;
+  const std::string admin_token_ = TestIssuer::Get().Admin();
   std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<testing::ServerProcess> server_;
 };

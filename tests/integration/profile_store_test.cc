@@ -9,6 +9,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "server/domain/profiles.h"
+#include "server/store/access_log.h"
 #include "server/store/directory_store.h"
 #include "tests/support/test_data.h"
 #include "tests/support/test_database.h"
@@ -42,10 +43,13 @@ class ProfileStoreTest : public ::testing::Test {
         "UTC_TIMESTAMP(6))");
     store_ = std::make_unique<ProfileStore>(test_db_->db());
     directory_ = std::make_unique<DirectoryStore>(test_db_->db());
-    profiles_ = std::make_unique<domain::Profiles>(*store_, *directory_, clock_,
-                                                   tokens_);
+    access_log_ = std::make_unique<BatchedAccessLog>(test_db_->db());
+    profiles_ = std::make_unique<domain::Profiles>(
+        *store_, *directory_, *access_log_, clock_, tokens_);
     ctx_.deadline = absl::Now() + absl::Seconds(30);
     ctx_.principal.subject = "tester";
+    ctx_.principal.role = auth::Role::kAdmin;
+    ctx_.visibility = {ProfileVisibility::Kind::kAll, ""};
   }
 
   absl::StatusOr<v1::Profile> Create(v1::Profile p, const std::string& id = "",
@@ -62,6 +66,7 @@ class ProfileStoreTest : public ::testing::Test {
   PageTokenCodec tokens_{std::string(32, 'k'), absl::Hours(1)};
   std::unique_ptr<ProfileStore> store_;
   std::unique_ptr<DirectoryStore> directory_;
+  std::unique_ptr<BatchedAccessLog> access_log_;
   std::unique_ptr<domain::Profiles> profiles_;
   RequestContext ctx_;
 };

@@ -14,6 +14,7 @@
 #include "server/api/profile_handler.h"
 #include "server/api/rpc_interceptor.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/fake_auth.h"
 #include "tests/unit/fake_repository.h"
 
 namespace careers::api {
@@ -40,7 +41,7 @@ class ApiTest : public ::testing::Test {
   ApiTest()
       : clock_(testing::TestNow()),
         tokens_(std::string(32, 'k'), absl::Hours(24)),
-        profiles_(repo_, repo_, clock_, tokens_),
+        profiles_(repo_, repo_, repo_, clock_, tokens_),
         calls_(authenticator_, policy_, DeadlinePolicy{}),
         handler_(calls_, profiles_) {
     InstallProtobufLogHandler();
@@ -79,8 +80,8 @@ class ApiTest : public ::testing::Test {
   FakeClock clock_;
   PageTokenCodec tokens_;
   domain::Profiles profiles_;
-  auth::LocalOperatorAuthenticator authenticator_;
-  auth::AllowAllPolicy policy_;
+  testing::FixedAuthenticator authenticator_;
+  testing::AllowAllPolicy policy_;
   CallRunner calls_;
   ProfileHandler handler_;
   std::unique_ptr<grpc::Server> server_;

@@ -1,5 +1,8 @@
 // Unit tests of careersctl: command lines run through RunCli against the
 // generated gMock stub, plus the flag parsers and printers they rely on.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "careers/v1/consent_service_mock.grpc.pb.h"
 #include "careers/v1/directory_service_mock.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
 #include "careers/v1/profile_service_mock.grpc.pb.h"
@@ -21,12 +28,14 @@
 #include "clients/cli/resource_flags.h"
 #include "clients/cli/rpc.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/test/client_context_test_peer.h"
 #include "gtest/gtest.h"
+#include "server/auth/jwt_keys.h"
 
 namespace careers::cli {
 namespace {
@@ -81,10 +90,12 @@ class CliTest : public ::testing::Test {
   int Run(const std::vector<std::string>& args) {
     return RunCli(
         args,
-        [this](const std::string& address) {
+        [this](const ChannelOptions& channel) {
           ++stubs_made_;
-          address_ = address;
-          return Stubs{std::move(owned_stub_), std::move(owned_directory_)};
+          address_ = channel.address;
+          channel_ = channel;
+          return Stubs{std::move(owned_stub_), std::move(owned_directory_),
+                       std::make_unique<v1::MockConsentServiceStub>()};
         },
         out_, err_);
   }
@@ -96,6 +107,7 @@ class CliTest : public ::testing::Test {
       std::make_unique<StrictMock<v1::MockDirectoryServiceStub>>();
   int stubs_made_ = 0;
   std::string address_;
+  ChannelOptions channel_;
   std::ostringstream out_;
   std::ostringstream err_;
 };
@@ -512,6 +524,272 @@ TEST(StatusCodeNameTest, UpperSnake) {
   EXPECT_EQ(StatusCodeName(grpc::StatusCode::DEADLINE_EXCEEDED),
             "DEADLINE_EXCEEDED");
   EXPECT_EQ(StatusCodeName(grpc::StatusCode::OK), "OK");
+}
+
+// --- TLS flags. ---
+
+TEST_F(CliTest, PlainTextByDefault) {
+  EXPECT_CALL(stub_, GetProfile(_, _, _)).WillOnce(Return(grpc::Status::OK));
+  ASSERT_EQ(Run({"profiles", "get", "profiles/p1"}), 0);
+  EXPECT_FALSE(channel_.tls);
+  EXPECT_EQ(channel_.root_certs_pem, "");
+}
+
+TEST_F(CliTest, TlsWithSystemRoots) {
+  EXPECT_CALL(stub_, GetProfile(_, _, _)).WillOnce(Return(grpc::Status::OK));
+  ASSERT_EQ(Run({"profiles", "get", "profiles/p1", "--tls"}), 0);
+  EXPECT_TRUE(channel_.tls);
+  EXPECT_EQ(channel_.root_certs_pem, "");
+  EXPECT_EQ(channel_.cert_chain_pem, "");
+}
+
+const char kPem[] =
+    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+TEST_F(CliTest, TlsCaTurnsTlsOnAndClientCertificateIsRead) {
+  const std::string ca = WriteTempFile("ca.pem", std::string("ca ") + kPem);
+  const std::string cert =
+      WriteTempFile("client.pem", std::string("cert ") + kPem);
+  const std::string key = WriteTempFile(
+      "client.key",
+      "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n");
+  EXPECT_CALL(stub_, GetProfile(_, _, _)).WillOnce(Return(grpc::Status::OK));
+  ASSERT_EQ(Run({"--tls-ca", ca, "--tls-cert", cert, "--tls-key", key,
+                 "profiles", "get", "profiles/p1"}),
+            0)
+      << err_.str();
+  EXPECT_TRUE(channel_.tls);
+  EXPECT_EQ(channel_.root_certs_pem, std::string("ca ") + kPem);
+  EXPECT_EQ(channel_.cert_chain_pem, std::string("cert ") + kPem);
+  EXPECT_THAT(channel_.private_key_pem, HasSubstr("BEGIN PRIVATE KEY"));
+}
+
+TEST_F(CliTest, TlsCaFromEnvironment) {
+  const std::string ca = WriteTempFile("env-ca.pem", kPem);
+  setenv("CAREERS_TLS_CA", ca.c_str(), 1);
+  EXPECT_CALL(stub_, GetProfile(_, _, _)).WillOnce(Return(grpc::Status::OK));
+  const int code = Run({"profiles", "get", "profiles/p1"});
+  unsetenv("CAREERS_TLS_CA");
+  ASSERT_EQ(code, 0) << err_.str();
+  EXPECT_TRUE(channel_.tls);
+  EXPECT_EQ(channel_.root_certs_pem, kPem);
+}
+
+TEST_F(CliTest, TlsCertWithoutKeyIsUsageError) {
+  const std::string cert = WriteTempFile("lonely.pem", kPem);
+  EXPECT_EQ(Run({"--tls-cert", cert, "profiles", "get", "profiles/p1"}), 2);
+  EXPECT_EQ(err_.str(),
+            "error: --tls-cert and --tls-key go together: give both or "
+            "neither\n");
+  EXPECT_EQ(Run({"profiles", "get", "profiles/p1", "--tls-key", cert}), 2);
+  EXPECT_EQ(stubs_made_, 0);
+}
+
+TEST_F(CliTest, UnreadableOrNonPemTlsFileIsUsageError) {
+  EXPECT_EQ(Run({"--tls-ca", "/nonexistent/ca.pem", "profiles", "get",
+                 "profiles/p1"}),
+            2);
+  EXPECT_THAT(err_.str(),
+              HasSubstr("cannot read --tls-ca file '/nonexistent/ca.pem'"));
+  const std::string text = WriteTempFile("not.pem", "hello");
+  EXPECT_EQ(Run({"--tls-ca", text, "profiles", "get", "profiles/p1"}), 2);
+  EXPECT_THAT(err_.str(), HasSubstr("is not a PEM file"));
+  EXPECT_EQ(stubs_made_, 0);
+}
+
+// --- token mint ---
+
+// A JWT's parts: header and payload JSON, and what the signature covers.
+struct DecodedToken {
+  google::protobuf::Struct header;
+  google::protobuf::Struct payload;
+  std::string signing_input;  // header.payload as sent
+  std::string signature;      // raw bytes
+};
+
+// Decodes `token`; fails the test unless it is three base64url parts with
+// JSON objects in the first two.
+DecodedToken Decode(const std::string& token) {
+  DecodedToken decoded;
+  const std::vector<std::string> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3) {
+    ADD_FAILURE() << "not a JWT: " << token;
+    return decoded;
+  }
+  decoded.signing_input = parts[0] + "." + parts[1];
+  std::string header;
+  std::string payload;
+  EXPECT_TRUE(absl::WebSafeBase64Unescape(parts[0], &header));
+  EXPECT_TRUE(absl::WebSafeBase64Unescape(parts[1], &payload));
+  EXPECT_TRUE(absl::WebSafeBase64Unescape(parts[2], &decoded.signature));
+  EXPECT_TRUE(
+      google::protobuf::util::JsonStringToMessage(header, &decoded.header).ok())
+      << header;
+  EXPECT_TRUE(
+      google::protobuf::util::JsonStringToMessage(payload, &decoded.payload)
+          .ok())
+      << payload;
+  return decoded;
+}
+
+std::string Claim(const google::protobuf::Struct& object,
+                  const std::string& name) {
+  auto it = object.fields().find(name);
+  return it == object.fields().end() ? "<absent>" : it->second.string_value();
+}
+
+int64_t NumberClaim(const google::protobuf::Struct& object,
+                    const std::string& name) {
+  auto it = object.fields().find(name);
+  return it == object.fields().end()
+             ? -1
+             : static_cast<int64_t>(it->second.number_value());
+}
+
+std::string PrivateKeyFile(const std::string& name,
+                           auth::JwtAlgorithm algorithm) {
+  absl::StatusOr<auth::PemKeyPair> pair = auth::GenerateKeyPair(algorithm);
+  EXPECT_TRUE(pair.ok()) << pair.status();
+  return WriteTempFile(name, pair.ok() ? pair->private_pem : "");
+}
+
+TEST_F(CliTest, TokenMintEs256AdviserWithDefaults) {
+  const std::string key = PrivateKeyFile("ec.pem", auth::JwtAlgorithm::kEs256);
+  const int64_t before = absl::ToUnixSeconds(absl::Now());
+  ASSERT_EQ(Run({"token", "mint", "--role", "adviser", "--organisation",
+                 "organisations/sds", "--key", key, "--key-id", "k1"}),
+            0)
+      << err_.str();
+  const int64_t after = absl::ToUnixSeconds(absl::Now());
+  EXPECT_EQ(stubs_made_, 0);  // no RPC, no channel
+  EXPECT_EQ(err_.str(), "");
+  const std::string out = out_.str();
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back(), '\n');
+  EXPECT_EQ(out.find('\n'), out.size() - 1);  // one line: the token
+  const DecodedToken token = Decode(out.substr(0, out.size() - 1));
+  EXPECT_EQ(Claim(token.header, "alg"), "ES256");
+  EXPECT_EQ(Claim(token.header, "kid"), "k1");
+  EXPECT_EQ(token.signature.size(), 64u);  // ES256: r || s
+  EXPECT_EQ(Claim(token.payload, "iss"), "https://careers.local/dev");
+  EXPECT_EQ(Claim(token.payload, "aud"), "careers-api");
+  EXPECT_EQ(Claim(token.payload, "sub"), "dev-adviser");
+  EXPECT_EQ(Claim(token.payload, "role"), "adviser");
+  EXPECT_EQ(Claim(token.payload, "organisation"), "organisations/sds");
+  EXPECT_EQ(Claim(token.payload, "profile"), "<absent>");
+  const int64_t iat = NumberClaim(token.payload, "iat");
+  EXPECT_GE(iat, before);
+  EXPECT_LE(iat, after);
+  EXPECT_EQ(NumberClaim(token.payload, "exp"), iat + 3600);
+}
+
+TEST_F(CliTest, TokenMintHs256PersonIsSignedWithTheSecretAsIs) {
+  const std::string secret = "0123456789abcdef0123456789abcdef\n";
+  const std::string file = WriteTempFile("hs256.secret", secret);
+  ASSERT_EQ(
+      Run({"token", "mint", "--role", "person", "--profile", "profiles/sian",
+           "--subject", "sian-sub", "--hs256-secret-file", file, "--issuer",
+           "https://id.example", "--audience", "aud-1", "--ttl", "30m"}),
+      0)
+      << err_.str();
+  const std::string out = out_.str();
+  const DecodedToken token = Decode(out.substr(0, out.size() - 1));
+  EXPECT_EQ(Claim(token.header, "alg"), "HS256");
+  EXPECT_EQ(Claim(token.header, "kid"), "<absent>");
+  EXPECT_EQ(Claim(token.payload, "iss"), "https://id.example");
+  EXPECT_EQ(Claim(token.payload, "aud"), "aud-1");
+  EXPECT_EQ(Claim(token.payload, "sub"), "sian-sub");
+  EXPECT_EQ(Claim(token.payload, "role"), "person");
+  EXPECT_EQ(Claim(token.payload, "profile"), "profiles/sian");
+  EXPECT_EQ(
+      NumberClaim(token.payload, "exp") - NumberClaim(token.payload, "iat"),
+      30 * 60);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_size = 0;
+  ASSERT_NE(
+      HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(token.signing_input.data()),
+           token.signing_input.size(), mac, &mac_size),
+      nullptr);
+  EXPECT_EQ(token.signature,
+            std::string(reinterpret_cast<const char*>(mac), mac_size));
+}
+
+TEST_F(CliTest, TokenMintRs256ServiceFromEnvironment) {
+  const std::string key = PrivateKeyFile("rsa.pem", auth::JwtAlgorithm::kRs256);
+  setenv("CAREERS_DEV_JWT_KEY", key.c_str(), 1);
+  setenv("CAREERS_JWT_ISSUER", "https://env-issuer", 1);
+  setenv("CAREERS_JWT_AUDIENCE", "env-aud", 1);
+  const int code = Run({"token", "mint", "--role", "service", "--scope",
+                        "profiles.read", "--scope", "profiles.write"});
+  unsetenv("CAREERS_DEV_JWT_KEY");
+  unsetenv("CAREERS_JWT_ISSUER");
+  unsetenv("CAREERS_JWT_AUDIENCE");
+  ASSERT_EQ(code, 0) << err_.str();
+  const std::string out = out_.str();
+  const DecodedToken token = Decode(out.substr(0, out.size() - 1));
+  EXPECT_EQ(Claim(token.header, "alg"), "RS256");
+  EXPECT_EQ(Claim(token.payload, "iss"), "https://env-issuer");
+  EXPECT_EQ(Claim(token.payload, "aud"), "env-aud");
+  EXPECT_EQ(Claim(token.payload, "sub"), "dev-service");
+  EXPECT_EQ(Claim(token.payload, "scope"), "profiles.read profiles.write");
+}
+
+TEST_F(CliTest, TokenMintIgnoresConnectionFlags) {
+  const std::string key = PrivateKeyFile("ec2.pem", auth::JwtAlgorithm::kEs256);
+  // A half-set mTLS environment only matters to commands that connect.
+  setenv("CAREERS_TLS_CERT", "/nonexistent/cert.pem", 1);
+  const int code = Run({"token", "mint", "--role", "admin", "--key", key});
+  unsetenv("CAREERS_TLS_CERT");
+  EXPECT_EQ(code, 0) << err_.str();
+  EXPECT_EQ(stubs_made_, 0);
+}
+
+TEST_F(CliTest, TokenMintUsageErrors) {
+  const std::string key = PrivateKeyFile("ec3.pem", auth::JwtAlgorithm::kEs256);
+  const std::string secret =
+      WriteTempFile("secret", "0123456789abcdef0123456789abcdef");
+  const std::string short_secret = WriteTempFile("short", "too short");
+  const std::string not_a_key = WriteTempFile("not-a-key.pem", kPem);
+  unsetenv("CAREERS_DEV_JWT_KEY");
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--role", "adviser", "--key", key},
+       "role adviser needs --organisation organisations/{organisation}"},
+      {{"--role", "org_admin", "--key", key},
+       "role org_admin needs --organisation"},
+      {{"--role", "adviser", "--organisation", "sds", "--key", key},
+       "role adviser needs --organisation"},
+      {{"--role", "person", "--key", key},
+       "role person needs --profile profiles/{profile}"},
+      {{"--role", "admin", "--key", key, "--hs256-secret-file", secret},
+       "give --key or --hs256-secret-file, not both"},
+      {{"--role", "admin"}, "give --key FILE"},
+      {{"--role", "admin", "--key", "/nonexistent/key.pem"},
+       "cannot read --key file '/nonexistent/key.pem'"},
+      {{"--role", "admin", "--key", not_a_key}, "not a PEM private key"},
+      {{"--role", "admin", "--hs256-secret-file", short_secret},
+       "needs at least 32"},
+      {{"--role", "admin", "--key", key, "--ttl", "25h"},
+       "not between 1s and 24h"},
+      {{"--role", "admin", "--key", key, "--ttl", "soon"},
+       "not a positive duration"},
+      {{"--role", "root", "--key", key}, "--role"},
+      {{"--key", key}, "--role is required"},
+  };
+  for (const Case& c : cases) {
+    err_.str("");
+    out_.str("");
+    std::vector<std::string> args = {"token", "mint"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    EXPECT_EQ(Run(args), 2) << c.message;
+    EXPECT_THAT(err_.str(), HasSubstr(c.message));
+    EXPECT_EQ(out_.str(), "") << c.message;
+  }
+  EXPECT_EQ(stubs_made_, 0);
 }
 
 // --- Flag values. ---

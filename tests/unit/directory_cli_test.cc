@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "careers/v1/consent_service_mock.grpc.pb.h"
 #include "careers/v1/directory_service_mock.grpc.pb.h"
 #include "careers/v1/profile_service_mock.grpc.pb.h"
 #include "clients/cli/adviser_import.h"
@@ -192,9 +193,10 @@ class DirectoryCliTest : public ::testing::Test {
   int Run(const std::vector<std::string>& args, bool terminal = false) {
     return RunCli(
         args,
-        [this](const std::string&) {
+        [this](const ChannelOptions&) {
           return Stubs{std::make_unique<v1::MockProfileServiceStub>(),
-                       std::move(owned_)};
+                       std::move(owned_),
+                       std::make_unique<v1::MockConsentServiceStub>()};
         },
         out_, err_, terminal);
   }

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "server/common/proto_time.h"
+#include "server/domain/consent_repository.h"
 #include "server/domain/errors.h"
 #include "server/domain/etag.h"
 #include "server/domain/profile_repository.h"
@@ -18,7 +19,8 @@ namespace careers::testing {
 // the same contract as store::ProfileStore (etags from versions, NOT_FOUND,
 // ALREADY_EXISTS, request-id replay), no SQL. Thread-safe.
 class FakeRepository final : public domain::ProfileRepository,
-                             public domain::DirectoryLookup {
+                             public domain::DirectoryLookup,
+                             public domain::AccessRecorder {
  public:
   std::set<std::string> organisations = {"org-a", "org-b"};
   std::set<std::string> advisers = {"adviser-a"};
@@ -160,6 +162,15 @@ class FakeRepository final : public domain::ProfileRepository,
     return std::nullopt;
   }
 
+  void RecordRead(const RequestContext&, absl::string_view resource) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    reads_.emplace_back(resource);
+  }
+  std::vector<std::string> reads() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return reads_;
+  }
+
   int profile_count() {
     std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int>(profiles_.size());
@@ -254,6 +265,7 @@ class FakeRepository final : public domain::ProfileRepository,
   }
 
   std::mutex mu_;
+  std::vector<std::string> reads_;
   std::map<std::string, Entry<v1::Profile>> profiles_;
   std::map<std::string, Entry<v1::Goal>> goals_;
   std::map<std::string, Entry<v1::Action>> actions_;

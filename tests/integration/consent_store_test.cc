@@ -1,0 +1,276 @@
+// Consents, guardian links and the access record on the MariaDB store,
+// through the domain rules: history, one active grant, guardians until 16,
+// access events written with the change or in batches for reads.
+#include "server/store/consent_store.h"
+
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/domain/consents.h"
+#include "server/domain/profiles.h"
+#include "server/store/access_log.h"
+#include "server/store/directory_store.h"
+#include "server/store/profile_store.h"
+#include "tests/support/test_data.h"
+#include "tests/support/test_database.h"
+
+namespace careers::store {
+namespace {
+
+using ::careers::testing::Date;
+using ::careers::testing::TestDatabase;
+using ::careers::testing::ValidProfile;
+using ::testing::ElementsAre;
+
+class ConsentStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    test_db_ = TestDatabase::Create(/*migrate=*/true, /*pool_size=*/8);
+    ASSERT_NE(test_db_, nullptr);
+    test_db_->Exec(
+        "INSERT INTO organisations (id, display_name, kind, create_time, "
+        "update_time) "
+        "VALUES ('school-a', 'School A', 'SCHOOL', UTC_TIMESTAMP(6), "
+        "UTC_TIMESTAMP(6)),"
+        "('school-b', 'School B', 'SCHOOL', UTC_TIMESTAMP(6), "
+        "UTC_TIMESTAMP(6))");
+    profiles_store_ = std::make_unique<ProfileStore>(test_db_->db());
+    directory_ = std::make_unique<DirectoryStore>(test_db_->db());
+    consent_store_ = std::make_unique<ConsentStore>(test_db_->db(), clock_);
+    access_log_ = std::make_unique<BatchedAccessLog>(test_db_->db());
+    profiles_ = std::make_unique<domain::Profiles>(
+        *profiles_store_, *directory_, *access_log_, clock_, tokens_);
+    consents_ = std::make_unique<domain::Consents>(
+        *consent_store_, *directory_, *access_log_, clock_, tokens_);
+    person_.deadline = absl::Now() + absl::Seconds(30);
+    person_.principal.subject = "pupil-sub";
+    person_.principal.role = auth::Role::kPerson;
+    person_.principal.profile = "profiles/pupil";
+    adviser_ = person_;
+    adviser_.principal = auth::Principal{};
+    adviser_.principal.subject = "adviser-sub";
+    adviser_.principal.role = auth::Role::kAdviser;
+    adviser_.principal.organisation = "organisations/school-a";
+    adviser_.record_access = true;
+    adviser_.method = "careers.v1.ProfileService/GetProfile";
+    adviser_.request_id = "req-1";
+
+    v1::CreateProfileRequest create;
+    *create.mutable_profile() = ValidProfile();  // born 2011-04-12
+    create.set_profile_id("pupil");
+    RequestContext admin = person_;
+    admin.principal.role = auth::Role::kAdmin;
+    ASSERT_TRUE(profiles_->CreateProfile(admin, create).ok());
+  }
+
+  absl::StatusOr<v1::Consent> Share(const std::string& org) {
+    v1::CreateConsentRequest req;
+    req.set_parent("profiles/pupil");
+    req.mutable_consent()->set_purpose(v1::Consent::SHARE_WITH_ORGANISATION);
+    req.mutable_consent()->set_organisation(org);
+    return consents_->CreateConsent(person_, req);
+  }
+
+  std::unique_ptr<TestDatabase> test_db_;
+  FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 11, 23, 12, 0, 0),
+                                   absl::UTCTimeZone())};
+  PageTokenCodec tokens_{std::string(32, 'k'), absl::Hours(1)};
+  std::unique_ptr<ProfileStore> profiles_store_;
+  std::unique_ptr<DirectoryStore> directory_;
+  std::unique_ptr<ConsentStore> consent_store_;
+  std::unique_ptr<BatchedAccessLog> access_log_;
+  std::unique_ptr<domain::Profiles> profiles_;
+  std::unique_ptr<domain::Consents> consents_;
+  RequestContext person_;
+  RequestContext adviser_;
+};
+
+TEST_F(ConsentStoreTest, SharingStartsAndEndsAtOnceAndKeepsItsHistory) {
+  EXPECT_FALSE(*consent_store_->IsSharedWith(adviser_, "pupil", "school-a"));
+  auto consent = Share("organisations/school-a");
+  ASSERT_TRUE(consent.ok()) << consent.status();
+  EXPECT_EQ(consent->granted_by().subject(), "pupil-sub");
+  EXPECT_EQ(consent->granted_by().role(), "person");
+  EXPECT_TRUE(*consent_store_->IsSharedWith(adviser_, "pupil", "school-a"));
+  EXPECT_FALSE(*consent_store_->IsSharedWith(adviser_, "pupil", "school-b"));
+
+  // A second active grant for the same organisation is refused.
+  EXPECT_EQ(Share("organisations/school-a").status().code(),
+            absl::StatusCode::kAlreadyExists);
+
+  v1::WithdrawConsentRequest withdraw;
+  withdraw.set_name(consent->name());
+  withdraw.set_etag(consent->etag());
+  auto withdrawn = consents_->WithdrawConsent(person_, withdraw);
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_EQ(withdrawn->state(), v1::Consent::WITHDRAWN);
+  EXPECT_FALSE(*consent_store_->IsSharedWith(adviser_, "pupil", "school-a"));
+  EXPECT_EQ(consents_->WithdrawConsent(person_, withdraw).status().code(),
+            absl::StatusCode::kAborted);  // stale etag
+  withdraw.clear_etag();
+  EXPECT_EQ(consents_->WithdrawConsent(person_, withdraw).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_TRUE(Share("organisations/school-a").ok());  // granted again
+  v1::ListConsentsRequest list;
+  list.set_parent("profiles/pupil");
+  auto history = consents_->ListConsents(person_, list);
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->consents_size(), 2);
+  EXPECT_EQ(history->consents(0).state(), v1::Consent::ACTIVE);  // newest first
+  EXPECT_EQ(history->consents(1).state(), v1::Consent::WITHDRAWN);
+}
+
+TEST_F(ConsentStoreTest, ConcurrentGrantsMakeOneActiveConsent) {
+  std::vector<absl::StatusCode> codes(6);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back(
+        [&, i] { codes[i] = Share("organisations/school-b").status().code(); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), absl::StatusCode::kOk), 1);
+  EXPECT_EQ(
+      test_db_->Query("SELECT COUNT(*) FROM consents WHERE state = 'ACTIVE'"),
+      "1");
+}
+
+TEST_F(ConsentStoreTest, GuardiansHaveAccessUntilSixteenUnlessConfirmed) {
+  v1::CreateGuardianLinkRequest create;
+  create.set_parent("profiles/pupil");
+  create.mutable_guardian_link()->set_guardian_subject("parent-sub");
+  create.mutable_guardian_link()->set_guardian_display_name("Mum");
+  create.mutable_guardian_link()->set_relationship(v1::GuardianLink::PARENT);
+  auto link = consents_->CreateGuardianLink(adviser_, create);
+  ASSERT_TRUE(link.ok()) << link.status();
+  EXPECT_TRUE(link->effective());
+  EXPECT_TRUE(*consent_store_->IsGuardianOf(person_, "pupil", "parent-sub"));
+  EXPECT_FALSE(*consent_store_->IsGuardianOf(person_, "pupil", "stranger-sub"));
+  EXPECT_EQ(consents_->CreateGuardianLink(adviser_, create).status().code(),
+            absl::StatusCode::kAlreadyExists);
+
+  v1::ConfirmGuardianLinkRequest confirm;
+  confirm.set_name(link->name());
+  EXPECT_EQ(consents_->ConfirmGuardianLink(person_, confirm).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // still 15
+
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2027, 4, 12, 9, 0, 0),
+                             absl::UTCTimeZone()));
+  EXPECT_FALSE(*consent_store_->IsGuardianOf(person_, "pupil",
+                                             "parent-sub"));  // 16 today
+  v1::GetGuardianLinkRequest get;
+  get.set_name(link->name());
+  EXPECT_FALSE(consents_->GetGuardianLink(person_, get)->effective());
+  auto confirmed = consents_->ConfirmGuardianLink(person_, confirm);
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status();
+  EXPECT_TRUE(confirmed->effective());
+  EXPECT_TRUE(*consent_store_->IsGuardianOf(person_, "pupil", "parent-sub"));
+
+  v1::EndGuardianLinkRequest end;
+  end.set_name(link->name());
+  auto ended = consents_->EndGuardianLink(person_, end);
+  ASSERT_TRUE(ended.ok()) << ended.status();
+  EXPECT_EQ(ended->state(), v1::GuardianLink::ENDED);
+  EXPECT_FALSE(*consent_store_->IsGuardianOf(person_, "pupil", "parent-sub"));
+}
+
+TEST_F(ConsentStoreTest, WritesAreRecordedWithTheChangeAndReadsInBatches) {
+  access_log_->Start();
+  // A staff write: the event is in the same transaction as the change.
+  v1::CreateGoalRequest goal;
+  goal.set_parent("profiles/pupil");
+  goal.mutable_goal()->set_title("Find a Saturday job");
+  goal.mutable_goal()->set_goal_type(v1::Goal::EMPLOYMENT);
+  RequestContext writer = adviser_;
+  writer.method = "careers.v1.ProfileService/CreateGoal";
+  ASSERT_TRUE(profiles_->CreateGoal(writer, goal).ok());
+  EXPECT_EQ(test_db_->Query(
+                "SELECT COUNT(*) FROM access_events WHERE action = 'WRITE'"),
+            "1");
+  // A failed write leaves no event.
+  goal.mutable_goal()->clear_title();
+  EXPECT_FALSE(profiles_->CreateGoal(writer, goal).ok());
+  EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM access_events"), "1");
+
+  // Staff reads are queued, then written; the person's own reads are not.
+  v1::GetProfileRequest get;
+  get.set_name("profiles/pupil");
+  for (int i = 0; i < 40; ++i)
+    ASSERT_TRUE(profiles_->GetProfile(adviser_, get).ok());
+  ASSERT_TRUE(profiles_->GetProfile(person_, get).ok());
+  access_log_->Stop();  // flushes
+  EXPECT_EQ(test_db_->Query(
+                "SELECT COUNT(*) FROM access_events WHERE action = 'READ'"),
+            "40");
+
+  v1::ListAccessEventsRequest list;
+  list.set_parent("profiles/pupil");
+  list.set_page_size(15);
+  int seen = 0;
+  std::string previous;
+  do {
+    auto page = consents_->ListAccessEvents(person_, list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& e : page->access_events()) {
+      EXPECT_EQ(e.actor().subject(), "adviser-sub");
+      EXPECT_EQ(e.actor().organisation(), "organisations/school-a");
+      if (!previous.empty()) {
+        EXPECT_LT(e.name(), previous);  // newest first
+      }
+      previous = e.name();
+      ++seen;
+    }
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  EXPECT_EQ(seen, 41);
+
+  v1::ListAccessEventsRequest by_actor;
+  by_actor.set_parent("profiles/-");
+  by_actor.set_filter("actor = \"adviser-sub\" AND action = WRITE");
+  auto writes = consents_->ListAccessEvents(person_, by_actor);
+  ASSERT_TRUE(writes.ok()) << writes.status();
+  ASSERT_EQ(writes->access_events_size(), 1);
+  EXPECT_EQ(writes->access_events(0).method(),
+            "careers.v1.ProfileService/CreateGoal");
+  by_actor.clear_filter();
+  EXPECT_EQ(consents_->ListAccessEvents(person_, by_actor).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ConsentStoreTest, StaffListsOnlyProfilesSharedWithThem) {
+  v1::CreateProfileRequest other;
+  *other.mutable_profile() = ValidProfile("Other", "Pupil");
+  other.set_profile_id("other");
+  RequestContext admin = person_;
+  admin.principal.role = auth::Role::kAdmin;
+  ASSERT_TRUE(profiles_->CreateProfile(admin, other).ok());
+  ASSERT_TRUE(Share("organisations/school-a").ok());
+
+  auto names = [&](const RequestContext& ctx) {
+    std::vector<std::string> out;
+    auto page = profiles_->ListProfiles(ctx, v1::ListProfilesRequest());
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (page.ok()) {
+      for (const auto& p : page->profiles()) out.push_back(p.name());
+    }
+    return out;
+  };
+  RequestContext staff = adviser_;
+  staff.visibility = {ProfileVisibility::Kind::kSharedWith, "school-a"};
+  EXPECT_THAT(names(staff), ElementsAre("profiles/pupil"));
+  staff.visibility = {ProfileVisibility::Kind::kSharedWith, "school-b"};
+  EXPECT_THAT(names(staff), ElementsAre());
+  RequestContext own = person_;
+  own.visibility = {ProfileVisibility::Kind::kOwn, "pupil"};
+  EXPECT_THAT(names(own), ElementsAre("profiles/pupil"));
+  admin.visibility = {ProfileVisibility::Kind::kAll, ""};
+  EXPECT_EQ(names(admin).size(), 2u);
+  RequestContext nobody = person_;
+  nobody.visibility = {ProfileVisibility::Kind::kNone, ""};
+  EXPECT_THAT(names(nobody), ElementsAre());
+}
+
+}  // namespace
+}  // namespace careers::store
