@@ -87,12 +87,14 @@ export ADMIN_TOKEN=$admin_token
 export PERSON_TOKEN=$person_token
 export ADVISER_TOKEN=$adviser_token
 export CAREERS_TOKEN=\$ADMIN_TOKEN
+# For careersctl token mint:
+export CAREERS_DEV_JWT_KEY=$LOCAL/dev-jwt.key
 EOT
 cat >&2 <<EOT
 
   careers-server is starting on $LISTEN. In another terminal:
 
-    source .local/tokens.env     # ADMIN_TOKEN, PERSON_TOKEN (Eilidh), ADVISER_TOKEN (Morag, SDS)
+    source .local/tokens.env     # ADMIN_TOKEN, PERSON_TOKEN (Eilidh), ADVISER_TOKEN (Morag, SDS), mint key
     $CTL profiles get profiles/demo-eilidh
     CAREERS_TOKEN=\$PERSON_TOKEN $CTL access-events list profiles/demo-eilidh
 
@@ -104,6 +106,9 @@ cat >&2 <<EOT
 
   Admin token (24 h):
     $admin_token
+
+  Eilidh's token (a person, profiles/demo-eilidh):
+    $person_token
 
   Ctrl-C stops the server, then the private database.
 
