@@ -5,6 +5,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/auth/access_policy.h"
@@ -43,6 +44,15 @@ class CallRunner {
   const auth::AccessPolicy& policy_;
   const DeadlinePolicy deadlines_;
 };
+
+// Moves a domain result into a gRPC response: what every handler's body
+// returns.
+template <typename T>
+absl::Status Reply(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return result.status();
+  *response = *std::move(result);
+  return absl::OkStatus();
+}
 
 }  // namespace careers::api
 

@@ -3,18 +3,6 @@
 #include <utility>
 
 namespace careers::api {
-namespace {
-
-// Moves a domain result into the gRPC response.
-template <typename T>
-absl::Status Reply(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = *std::move(result);
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 grpc::Status ProfileHandler::CreateProfile(
     grpc::ServerContext* context, const v1::CreateProfileRequest* request,
     v1::Profile* response) {

@@ -14,6 +14,7 @@
 #include "server/domain/field_checks.h"
 #include "server/domain/filter.h"
 #include "server/domain/resource_names.h"
+#include "server/domain/standard_methods.h"
 
 namespace careers::domain {
 namespace {
@@ -23,73 +24,6 @@ using errors::FieldViolations;
 constexpr absl::string_view kConsents = "consents";
 constexpr absl::string_view kGuardianLinks = "guardianLinks";
 constexpr absl::string_view kAccessEvents = "accessEvents";
-
-// Request ids as in Profiles; see profiles.cc.
-template <typename Request>
-std::optional<IdempotencyKey> KeyFor(absl::string_view method,
-                                     const RequestContext& ctx,
-                                     const Request& req, FieldViolations& v) {
-  if (req.request_id().empty()) return std::nullopt;
-  const std::string& id = req.request_id();
-  if (id.size() > 64 || !std::all_of(id.begin(), id.end(), [](char c) {
-        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-               c == '_';
-      })) {
-    v.Add("request_id", "must be 1-64 characters of A-Z, a-z, 0-9, - and _");
-    return std::nullopt;
-  }
-  Request body = req;
-  body.clear_request_id();
-  return IdempotencyKey{absl::StrCat(method, "|", ctx.principal.subject), id,
-                        Sha256(body.SerializeAsString())};
-}
-
-std::optional<int> EnumTerm(const FilterTerm& term,
-                            const google::protobuf::EnumDescriptor* type,
-                            FieldViolations& v) {
-  const auto* value = type->FindValueByName(absl::AsciiStrToUpper(term.value));
-  if (value == nullptr || value->number() == 0) {
-    std::vector<std::string> names;
-    for (int i = 1; i < type->value_count(); ++i) {
-      names.push_back(type->value(i)->name());
-    }
-    v.Add("filter",
-          absl::StrCat(term.field, " has no value \"", term.value,
-                       "\"; use one of ", absl::StrJoin(names, ", ")));
-    return std::nullopt;
-  }
-  return value->number();
-}
-
-template <typename Resource>
-absl::Status CheckEtag(const Resource& r, const std::string& etag) {
-  if (!etag.empty() && etag != r.etag()) return errors::EtagMismatch(r.name());
-  return absl::OkStatus();
-}
-
-// Newest-first cursors: (create time, id) of the last item.
-absl::StatusOr<std::optional<CreationCursor>> DecodeCursor(
-    const PageTokenCodec& codec, const std::string& token,
-    const std::string& digest, absl::Time now) {
-  if (token.empty()) return std::nullopt;
-  CAREERS_ASSIGN_OR_RETURN(std::vector<std::string> key,
-                           codec.Decode(token, digest, now));
-  int64_t micros = 0;
-  if (key.size() != 2 || !absl::SimpleAtoi(key[0], &micros)) {
-    return errors::InvalidField("page_token", "is malformed");
-  }
-  return CreationCursor{absl::FromUnixMicros(micros), key[1]};
-}
-
-std::string EncodeCursor(const PageTokenCodec& codec, const std::string& digest,
-                         const google::protobuf::Timestamp& time,
-                         const std::string& name, absl::Time now) {
-  return codec.Encode(
-      digest,
-      {absl::StrCat(absl::ToUnixMicros(FromProtoTimestamp(time))),
-       name.substr(name.rfind('/') + 1)},
-      now);
-}
 
 }  // namespace
 
@@ -162,7 +96,7 @@ absl::StatusOr<v1::Consent> Consents::CreateConsent(
     v.Add("consent.organisation", "is only for SHARE_WITH_ORGANISATION");
   }
   const std::optional<IdempotencyKey> key =
-      KeyFor("CreateConsent", ctx, req, v);
+      IdempotencyKeyFor("CreateConsent", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   if (!consent.organisation().empty()) {
     const std::string org_id =
@@ -214,11 +148,13 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
   FieldViolations v;
   for (const FilterTerm& term : terms) {
     if (term.field == "state") {
-      if (auto value = EnumTerm(term, v1::Consent::State_descriptor(), v)) {
+      if (auto value =
+              EnumFilterValue(term, v1::Consent::State_descriptor(), v)) {
         query.state = static_cast<v1::Consent::State>(*value);
       }
     } else if (term.field == "purpose") {
-      if (auto value = EnumTerm(term, v1::Consent::Purpose_descriptor(), v)) {
+      if (auto value =
+              EnumFilterValue(term, v1::Consent::Purpose_descriptor(), v)) {
         query.purpose = static_cast<v1::Consent::Purpose>(*value);
       }
     } else {
@@ -236,15 +172,16 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
   const std::string digest =
       PageTokenCodec::QueryDigest({"ListConsents", req.parent(), req.filter()});
   CAREERS_ASSIGN_OR_RETURN(
-      query.before, DecodeCursor(page_tokens_, req.page_token(), digest, now));
+      query.before,
+      DecodeCreationCursor(page_tokens_, req.page_token(), digest, now));
   CAREERS_ASSIGN_OR_RETURN(Page<v1::Consent> page,
                            repository_.ListConsents(ctx, query));
   v1::ListConsentsResponse resp;
   for (v1::Consent& c : page.items) *resp.add_consents() = std::move(c);
   if (page.has_more && resp.consents_size() > 0) {
     const v1::Consent& last = *resp.consents().rbegin();
-    resp.set_next_page_token(EncodeCursor(page_tokens_, digest,
-                                          last.grant_time(), last.name(), now));
+    resp.set_next_page_token(EncodeCreationCursor(
+        page_tokens_, digest, last.grant_time(), last.name(), now));
   }
   RecordRead(ctx, absl::StrCat(req.parent(), "/", kConsents));
   return resp;
@@ -293,7 +230,7 @@ absl::StatusOr<v1::GuardianLink> Consents::CreateGuardianLink(
                     v1::GuardianLink::Relationship_descriptor(),
                     link.relationship(), true);
   const std::optional<IdempotencyKey> key =
-      KeyFor("CreateGuardianLink", ctx, req, v);
+      IdempotencyKeyFor("CreateGuardianLink", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   const absl::Time now = clock_.Now();
   const std::string id = NewResourceId(now);
@@ -336,7 +273,8 @@ absl::StatusOr<v1::ListGuardianLinksResponse> Consents::ListGuardianLinks(
   const std::string digest =
       PageTokenCodec::QueryDigest({"ListGuardianLinks", req.parent()});
   CAREERS_ASSIGN_OR_RETURN(
-      query.before, DecodeCursor(page_tokens_, req.page_token(), digest, now));
+      query.before,
+      DecodeCreationCursor(page_tokens_, req.page_token(), digest, now));
   CAREERS_ASSIGN_OR_RETURN(Page<GuardianLinkRow> page,
                            repository_.ListGuardianLinks(ctx, query));
   v1::ListGuardianLinksResponse resp;
@@ -344,7 +282,7 @@ absl::StatusOr<v1::ListGuardianLinksResponse> Consents::ListGuardianLinks(
     *resp.add_guardian_links() = WithEffect(row);
   if (page.has_more && resp.guardian_links_size() > 0) {
     const v1::GuardianLink& last = *resp.guardian_links().rbegin();
-    resp.set_next_page_token(EncodeCursor(
+    resp.set_next_page_token(EncodeCreationCursor(
         page_tokens_, digest, last.create_time(), last.name(), now));
   }
   RecordRead(ctx, absl::StrCat(req.parent(), "/", kGuardianLinks));
@@ -429,8 +367,8 @@ absl::StatusOr<v1::ListAccessEventsResponse> Consents::ListAccessEvents(
   for (const FilterTerm& term : terms) {
     if (term.field == "actor") {
       query.actor_subject = term.value;
-    } else if (auto value =
-                   EnumTerm(term, v1::AccessEvent::Action_descriptor(), v)) {
+    } else if (auto value = EnumFilterValue(
+                   term, v1::AccessEvent::Action_descriptor(), v)) {
       query.action = static_cast<v1::AccessEvent::Action>(*value);
     }
   }

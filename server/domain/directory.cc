@@ -22,6 +22,7 @@
 #include "server/domain/field_mask.h"
 #include "server/domain/filter.h"
 #include "server/domain/resource_names.h"
+#include "server/domain/standard_methods.h"
 
 namespace careers::domain {
 namespace {
@@ -30,96 +31,6 @@ using errors::FieldViolations;
 using google::protobuf::EnumDescriptor;
 
 constexpr char kAdviserType[] = "careers.uk/Adviser";
-
-// Request ids as in Profiles (profiles.cc): what AIP-155 suggests (a UUID)
-// and a little more.
-bool IsValidRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-           c == '_';
-  });
-}
-
-// The idempotency key of a create request, or nullopt without a request_id.
-template <typename Request>
-std::optional<IdempotencyKey> KeyFor(absl::string_view method,
-                                     const RequestContext& ctx,
-                                     const Request& req, FieldViolations& v) {
-  if (req.request_id().empty()) return std::nullopt;
-  if (!IsValidRequestId(req.request_id())) {
-    v.Add(
-        "request_id",
-        "must be 1-64 characters of A-Z, a-z, 0-9, - and _ (a UUID is ideal)");
-    return std::nullopt;
-  }
-  Request body = req;
-  body.clear_request_id();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    body.SerializeToCodedStream(&out);
-  }
-  return IdempotencyKey{absl::StrCat(method, "|", ctx.principal.subject),
-                        req.request_id(), Sha256(bytes)};
-}
-
-const IdempotencyKey* KeyPtr(const std::optional<IdempotencyKey>& key) {
-  return key ? &*key : nullptr;
-}
-
-void CheckClientChosenId(absl::string_view field, const std::string& id,
-                         FieldViolations& v) {
-  if (!id.empty() && !names::IsValidClientChosenId(id)) {
-    v.Add(std::string(field),
-          "must be 1-63 characters of a-z, 0-9 and -, starting with a letter "
-          "and not ending with -");
-  }
-}
-
-// The value of an enum filter term, such as `kind = SCHOOL`.
-std::optional<int> EnumTerm(const FilterTerm& term, const EnumDescriptor* type,
-                            FieldViolations& v) {
-  const auto* value = type->FindValueByName(absl::AsciiStrToUpper(term.value));
-  if (value == nullptr || value->number() == 0) {
-    std::vector<std::string> names;
-    for (int i = 1; i < type->value_count(); ++i)
-      names.push_back(type->value(i)->name());
-    v.Add("filter",
-          absl::StrCat(term.field, " has no value \"", term.value,
-                       "\"; use one of ", absl::StrJoin(names, ", ")));
-    return std::nullopt;
-  }
-  return value->number();
-}
-
-// The id in a resource name filter term, such as
-// `organisation = "organisations/x"`.
-std::optional<std::string> NameTerm(const FilterTerm& term,
-                                    absl::string_view collection,
-                                    FieldViolations& v) {
-  auto id = names::ParseName("filter", term.value, collection);
-  if (!id.ok()) {
-    v.Add("filter", absl::StrCat(term.field, " must be a resource name like \"",
-                                 collection, "/{id}\""));
-    return std::nullopt;
-  }
-  return *std::move(id);
-}
-
-std::string LastSegment(const std::string& name) {
-  return name.substr(name.rfind('/') + 1);
-}
-
-template <typename Resource>
-absl::Status CheckEtag(const Resource& current, const std::string& etag) {
-  if (!etag.empty() && etag != current.etag()) {
-    return errors::EtagMismatch(current.name());
-  }
-  return absl::OkStatus();
-}
 
 // An immutable reference may be repeated in an update, but not changed.
 absl::Status CheckUnchanged(const std::string& field, const std::string& given,
@@ -203,7 +114,7 @@ absl::StatusOr<v1::Organisation> Directory::CreateOrganisation(
   rules::NormalizeAndCheckOrganisation(organisation, "organisation", v);
   CheckClientChosenId("organisation_id", req.organisation_id(), v);
   const std::optional<IdempotencyKey> key =
-      KeyFor("CreateOrganisation", ctx, req, v);
+      IdempotencyKeyFor("CreateOrganisation", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
 
   const absl::Time now = clock_.Now();
@@ -251,13 +162,14 @@ absl::StatusOr<v1::ListOrganisationsResponse> Directory::ListOrganisations(
   FieldViolations v;
   for (const FilterTerm& term : terms) {
     if (term.field == "kind") {
-      if (auto value = EnumTerm(term, v1::Organisation::Kind_descriptor(), v)) {
+      if (auto value =
+              EnumFilterValue(term, v1::Organisation::Kind_descriptor(), v)) {
         query.kind = static_cast<v1::Organisation::Kind>(*value);
       }
     } else if (term.field == "region") {
       query.region = term.value;
     } else {
-      query.parent_id = NameTerm(term, names::kOrganisations, v);
+      query.parent_id = NameFilterValue(term, names::kOrganisations, v);
     }
   }
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
@@ -329,7 +241,7 @@ absl::StatusOr<v1::Adviser> Directory::CreateAdviser(
   rules::NormalizeAndCheckAdviser(adviser, "adviser", v);
   CheckClientChosenId("adviser_id", req.adviser_id(), v);
   const std::optional<IdempotencyKey> key =
-      KeyFor("CreateAdviser", ctx, req, v);
+      IdempotencyKeyFor("CreateAdviser", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   CAREERS_RETURN_IF_ERROR(CheckOrganisationExists(ctx, "adviser.organisation",
                                                   adviser.organisation()));
@@ -364,7 +276,7 @@ absl::StatusOr<v1::ListAdvisersResponse> Directory::ListAdvisers(
   FieldViolations v;
   for (const FilterTerm& term : terms) {
     if (term.field == "organisation") {
-      query.organisation_id = NameTerm(term, names::kOrganisations, v);
+      query.organisation_id = NameFilterValue(term, names::kOrganisations, v);
     } else if (term.field == "active") {
       const std::string value = absl::AsciiStrToLower(term.value);
       if (value == "true" || value == "false") {
@@ -488,7 +400,7 @@ absl::StatusOr<v1::Location> Directory::CreateLocation(
   rules::NormalizeAndCheckLocation(location, "location", v);
   CheckClientChosenId("location_id", req.location_id(), v);
   const std::optional<IdempotencyKey> key =
-      KeyFor("CreateLocation", ctx, req, v);
+      IdempotencyKeyFor("CreateLocation", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   CAREERS_RETURN_IF_ERROR(CheckOrganisationExists(ctx, "location.organisation",
                                                   location.organisation()));
@@ -521,9 +433,9 @@ absl::StatusOr<v1::ListLocationsResponse> Directory::ListLocations(
   FieldViolations v;
   for (const FilterTerm& term : terms) {
     if (term.field == "organisation") {
-      query.organisation_id = NameTerm(term, names::kOrganisations, v);
+      query.organisation_id = NameFilterValue(term, names::kOrganisations, v);
     } else if (auto value =
-                   EnumTerm(term, v1::Location::Kind_descriptor(), v)) {
+                   EnumFilterValue(term, v1::Location::Kind_descriptor(), v)) {
       query.kind = static_cast<v1::Location::Kind>(*value);
     }
   }

@@ -22,6 +22,7 @@
 #include "server/domain/filter.h"
 #include "server/domain/profile_rules.h"
 #include "server/domain/resource_names.h"
+#include "server/domain/standard_methods.h"
 
 namespace careers::domain {
 namespace {
@@ -30,108 +31,6 @@ using errors::FieldViolations;
 using google::protobuf::EnumDescriptor;
 
 constexpr absl::Duration kPageTokenLifetime = absl::Hours(24);
-
-// Request ids: what AIP-155 suggests (a UUID) and a little more.
-bool IsValidRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-           c == '_';
-  });
-}
-
-// The idempotency key of a create request, or nullopt without a request_id.
-template <typename Request>
-std::optional<IdempotencyKey> KeyFor(absl::string_view method,
-                                     const RequestContext& ctx,
-                                     const Request& req, FieldViolations& v) {
-  if (req.request_id().empty()) return std::nullopt;
-  if (!IsValidRequestId(req.request_id())) {
-    v.Add(
-        "request_id",
-        "must be 1-64 characters of A-Z, a-z, 0-9, - and _ (a UUID is ideal)");
-    return std::nullopt;
-  }
-  Request body = req;
-  body.clear_request_id();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    body.SerializeToCodedStream(&out);
-  }
-  return IdempotencyKey{absl::StrCat(method, "|", ctx.principal.subject),
-                        req.request_id(), Sha256(bytes)};
-}
-
-const IdempotencyKey* KeyPtr(const std::optional<IdempotencyKey>& key) {
-  return key ? &*key : nullptr;
-}
-
-// The value of an enum filter term, such as `life_stage = SCHOOL`.
-std::optional<int> EnumTerm(const FilterTerm& term, const EnumDescriptor* type,
-                            FieldViolations& v) {
-  const auto* value = type->FindValueByName(absl::AsciiStrToUpper(term.value));
-  if (value == nullptr || value->number() == 0) {
-    std::vector<std::string> names;
-    for (int i = 1; i < type->value_count(); ++i)
-      names.push_back(type->value(i)->name());
-    v.Add("filter",
-          absl::StrCat(term.field, " has no value \"", term.value,
-                       "\"; use one of ", absl::StrJoin(names, ", ")));
-    return std::nullopt;
-  }
-  return value->number();
-}
-
-std::optional<std::string> NameTerm(const FilterTerm& term,
-                                    absl::string_view collection,
-                                    FieldViolations& v) {
-  auto id = names::ParseName("filter", term.value, collection);
-  if (!id.ok()) {
-    v.Add("filter", absl::StrCat(term.field, " must be a resource name like \"",
-                                 collection, "/{id}\""));
-    return std::nullopt;
-  }
-  return *std::move(id);
-}
-
-// Page cursors of goals and actions: (create time in microseconds, id).
-absl::StatusOr<std::optional<CreationCursor>> DecodeCreationCursor(
-    const PageTokenCodec& codec, const std::string& token,
-    const std::string& digest, absl::Time now) {
-  if (token.empty()) return std::nullopt;
-  CAREERS_ASSIGN_OR_RETURN(std::vector<std::string> key,
-                           codec.Decode(token, digest, now));
-  int64_t micros = 0;
-  if (key.size() != 2 || !absl::SimpleAtoi(key[0], &micros)) {
-    return errors::InvalidField("page_token", "is malformed");
-  }
-  return CreationCursor{absl::FromUnixMicros(micros), key[1]};
-}
-
-std::string EncodeCreationCursor(const PageTokenCodec& codec,
-                                 const std::string& digest,
-                                 const google::protobuf::Timestamp& create_time,
-                                 const std::string& id, absl::Time now) {
-  return codec.Encode(
-      digest,
-      {absl::StrCat(absl::ToUnixMicros(FromProtoTimestamp(create_time))), id},
-      now);
-}
-
-std::string LastSegment(const std::string& name) {
-  return name.substr(name.rfind('/') + 1);
-}
-
-template <typename Resource>
-absl::Status CheckEtag(const Resource& current, const std::string& etag) {
-  if (!etag.empty() && etag != current.etag()) {
-    return errors::EtagMismatch(current.name());
-  }
-  return absl::OkStatus();
-}
 
 // A state change as a compare-and-set: allowed only from `from`.
 template <typename Resource, typename State>
@@ -214,14 +113,9 @@ absl::StatusOr<v1::Profile> Profiles::CreateProfile(
   profile.clear_update_time();
   profile.clear_etag();
   rules::NormalizeAndCheckProfile(profile, Today(), "profile", v);
-  if (!req.profile_id().empty() &&
-      !names::IsValidClientChosenId(req.profile_id())) {
-    v.Add("profile_id",
-          "must be 1-63 characters of a-z, 0-9 and -, starting with a letter "
-          "and not ending with -");
-  }
+  CheckClientChosenId("profile_id", req.profile_id(), v);
   const std::optional<IdempotencyKey> key =
-      KeyFor("CreateProfile", ctx, req, v);
+      IdempotencyKeyFor("CreateProfile", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   CAREERS_RETURN_IF_ERROR(CheckReferences(
       ctx, {{"profile.home_organisation", profile.home_organisation()}}, {}));
@@ -259,14 +153,16 @@ absl::StatusOr<v1::ListProfilesResponse> Profiles::ListProfiles(
   FieldViolations v;
   for (const FilterTerm& term : terms) {
     if (term.field == "home_organisation") {
-      query.home_organisation_id = NameTerm(term, names::kOrganisations, v);
+      query.home_organisation_id =
+          NameFilterValue(term, names::kOrganisations, v);
     } else if (term.field == "life_stage") {
-      if (auto value = EnumTerm(term, v1::Profile::LifeStage_descriptor(), v)) {
+      if (auto value =
+              EnumFilterValue(term, v1::Profile::LifeStage_descriptor(), v)) {
         query.life_stage = static_cast<v1::Profile::LifeStage>(*value);
       }
     } else if (term.field == "support_level") {
-      if (auto value =
-              EnumTerm(term, v1::Profile::SupportLevel_descriptor(), v)) {
+      if (auto value = EnumFilterValue(
+              term, v1::Profile::SupportLevel_descriptor(), v)) {
         query.support_level = static_cast<v1::Profile::SupportLevel>(*value);
       }
     } else if (term.field == "family_name") {
@@ -349,7 +245,8 @@ absl::StatusOr<v1::Goal> Profiles::CreateGoal(
   FieldViolations v;
   v1::Goal goal = req.goal();
   rules::NormalizeAndCheckGoal(goal, "goal", v);
-  const std::optional<IdempotencyKey> key = KeyFor("CreateGoal", ctx, req, v);
+  const std::optional<IdempotencyKey> key =
+      IdempotencyKeyFor("CreateGoal", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
 
   const absl::Time now = clock_.Now();
@@ -392,11 +289,11 @@ absl::StatusOr<v1::ListGoalsResponse> Profiles::ListGoals(
   FieldViolations v;
   for (const FilterTerm& term : terms) {
     if (term.field == "state") {
-      if (auto value = EnumTerm(term, v1::Goal::State_descriptor(), v)) {
+      if (auto value = EnumFilterValue(term, v1::Goal::State_descriptor(), v)) {
         query.state = static_cast<v1::Goal::State>(*value);
       }
     } else if (auto value =
-                   EnumTerm(term, v1::Goal::GoalType_descriptor(), v)) {
+                   EnumFilterValue(term, v1::Goal::GoalType_descriptor(), v)) {
       query.goal_type = static_cast<v1::Goal::GoalType>(*value);
     }
   }
@@ -414,9 +311,8 @@ absl::StatusOr<v1::ListGoalsResponse> Profiles::ListGoals(
   for (v1::Goal& g : page.items) *resp.add_goals() = std::move(g);
   if (page.has_more && resp.goals_size() > 0) {
     const v1::Goal& last = *resp.goals().rbegin();
-    resp.set_next_page_token(
-        EncodeCreationCursor(page_tokens_, digest, last.create_time(),
-                             LastSegment(last.name()), now));
+    resp.set_next_page_token(EncodeCreationCursor(
+        page_tokens_, digest, last.create_time(), last.name(), now));
   }
   RecordRead(ctx, absl::StrCat(req.parent(), "/goals"));
   return resp;
@@ -500,7 +396,8 @@ absl::StatusOr<v1::Action> Profiles::CreateAction(
   FieldViolations v;
   v1::Action action = req.action();
   rules::NormalizeAndCheckAction(action, profile_id, "action", v);
-  const std::optional<IdempotencyKey> key = KeyFor("CreateAction", ctx, req, v);
+  const std::optional<IdempotencyKey> key =
+      IdempotencyKeyFor("CreateAction", ctx, req, v);
   CAREERS_RETURN_IF_ERROR(v.ToStatus());
   CAREERS_RETURN_IF_ERROR(CheckActionReferences(ctx, action, "action"));
 
@@ -545,11 +442,13 @@ absl::StatusOr<v1::ListActionsResponse> Profiles::ListActions(
   FieldViolations v;
   for (const FilterTerm& term : terms) {
     if (term.field == "state") {
-      if (auto value = EnumTerm(term, v1::Action::State_descriptor(), v)) {
+      if (auto value =
+              EnumFilterValue(term, v1::Action::State_descriptor(), v)) {
         query.state = static_cast<v1::Action::State>(*value);
       }
     } else if (term.field == "owner") {
-      if (auto value = EnumTerm(term, v1::Action::Owner_descriptor(), v)) {
+      if (auto value =
+              EnumFilterValue(term, v1::Action::Owner_descriptor(), v)) {
         query.owner = static_cast<v1::Action::Owner>(*value);
       }
     } else {
@@ -576,9 +475,8 @@ absl::StatusOr<v1::ListActionsResponse> Profiles::ListActions(
   for (v1::Action& a : page.items) *resp.add_actions() = std::move(a);
   if (page.has_more && resp.actions_size() > 0) {
     const v1::Action& last = *resp.actions().rbegin();
-    resp.set_next_page_token(
-        EncodeCreationCursor(page_tokens_, digest, last.create_time(),
-                             LastSegment(last.name()), now));
+    resp.set_next_page_token(EncodeCreationCursor(
+        page_tokens_, digest, last.create_time(), last.name(), now));
   }
   RecordRead(ctx, absl::StrCat(req.parent(), "/actions"));
   return resp;

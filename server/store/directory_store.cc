@@ -16,6 +16,7 @@
 #include "server/domain/etag.h"
 #include "server/domain/resource_names.h"
 #include "server/store/request_log.h"
+#include "server/store/row_helpers.h"
 #include "server/store/sql_error.h"
 
 namespace careers::store {
@@ -29,40 +30,17 @@ constexpr char kOrganisationType[] = "careers.uk/Organisation";
 constexpr char kAdviserType[] = "careers.uk/Adviser";
 constexpr char kLocationType[] = "careers.uk/Location";
 
-// A row that could not be turned back into a resource (never expected).
-class DataError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// A resource read from its row, with what its etag is made of.
-template <typename T>
-struct Row {
-  T value;
-  uint64_t version = 0;
-  absl::Time create_time;
-};
+using rows::DataError;
+using rows::EnumOf;
+using rows::IdOf;
+using rows::ListRows;
+using rows::NullableString;
+using rows::ReadOne;
+using rows::Row;
 
 template <typename T>
 using FromRow = Row<T> (*)(sql::ResultSet&);
 using Query = absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)>;
-
-// The id at the end of a resource name ("" for "").
-std::string IdOf(const std::string& name) {
-  const size_t slash = name.rfind('/');
-  return slash == std::string::npos ? name : name.substr(slash + 1);
-}
-
-std::string NullableString(sql::ResultSet& rs, int column) {
-  return rs.isNull(column) ? std::string() : GetString(rs, column);
-}
-
-template <typename Enum, typename ParseFn>
-Enum EnumOf(const std::string& text, ParseFn parse) {
-  Enum value{};
-  if (!parse(text, &value)) value = Enum{};
-  return value;
-}
 
 // `details` holds the fields without columns; NULL means none.
 template <typename T>
@@ -78,42 +56,6 @@ void SetTimes(T& resource, const Row<T>& row, sql::ResultSet& rs,
   *resource.mutable_create_time() = ToProtoTimestamp(row.create_time);
   *resource.mutable_update_time() = ToProtoTimestamp(GetTime(rs, update_col));
   resource.set_etag(MakeEtag(resource.name(), row.create_time, row.version));
-}
-
-// Reads one resource; `not_found` if there is no row.
-template <typename T>
-absl::StatusOr<T> ReadOne(Database& db, const RequestContext& ctx,
-                          absl::string_view what, Query query,
-                          FromRow<T> from_row, absl::Status not_found) {
-  std::optional<T> found;
-  absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
-    auto rs = query(c);
-    if (rs->next()) found = from_row(*rs).value;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!found) return not_found;
-  return *std::move(found);
-}
-
-// Runs a list query for limit + 1 rows.
-template <typename T>
-absl::StatusOr<Page<T>> ListRows(Database& db, const RequestContext& ctx,
-                                 absl::string_view what, Query query,
-                                 FromRow<T> from_row, int limit) {
-  Page<T> page;
-  absl::Status status = db.Read(what, ctx.deadline, [&](Connection& c) {
-    page.items.clear();
-    auto rs = query(c);
-    while (rs->next()) page.items.push_back(from_row(*rs).value);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.resize(limit);
-    page.has_more = true;
-  }
-  return page;
 }
 
 // Locks one row, applies `mutate` to its resource (on the same connection,
