@@ -158,13 +158,7 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
         query.purpose = static_cast<v1::Consent::Purpose>(*value);
       }
     } else {
-      auto org = names::ParseName("filter", term.value, names::kOrganisations);
-      if (!org.ok()) {
-        v.Add("filter",
-              "organisation must be a name like \"organisations/{id}\"");
-      } else {
-        query.organisation_id = *org;
-      }
+      query.organisation_id = NameFilterValue(term, names::kOrganisations, v);
     }
   }
   CAREERS_RETURN_IF_ERROR(v.ToStatus());

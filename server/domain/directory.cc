@@ -107,10 +107,7 @@ absl::StatusOr<v1::Organisation> Directory::CreateOrganisation(
   }
   FieldViolations v;
   v1::Organisation organisation = req.organisation();
-  organisation.clear_name();
-  organisation.clear_create_time();
-  organisation.clear_update_time();
-  organisation.clear_etag();
+  ClearOutputOnlyFields(organisation);
   rules::NormalizeAndCheckOrganisation(organisation, "organisation", v);
   CheckClientChosenId("organisation_id", req.organisation_id(), v);
   const std::optional<IdempotencyKey> key =
@@ -233,11 +230,7 @@ absl::StatusOr<v1::Adviser> Directory::CreateAdviser(
   if (!req.has_adviser()) return errors::InvalidField("adviser", "is required");
   FieldViolations v;
   v1::Adviser adviser = req.adviser();
-  adviser.clear_name();
-  adviser.clear_create_time();
-  adviser.clear_update_time();
-  adviser.clear_delete_time();
-  adviser.clear_etag();
+  ClearOutputOnlyFields(adviser);
   rules::NormalizeAndCheckAdviser(adviser, "adviser", v);
   CheckClientChosenId("adviser_id", req.adviser_id(), v);
   const std::optional<IdempotencyKey> key =
@@ -393,10 +386,7 @@ absl::StatusOr<v1::Location> Directory::CreateLocation(
   }
   FieldViolations v;
   v1::Location location = req.location();
-  location.clear_name();
-  location.clear_create_time();
-  location.clear_update_time();
-  location.clear_etag();
+  ClearOutputOnlyFields(location);
   rules::NormalizeAndCheckLocation(location, "location", v);
   CheckClientChosenId("location_id", req.location_id(), v);
   const std::optional<IdempotencyKey> key =

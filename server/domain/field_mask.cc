@@ -18,16 +18,20 @@ using google::protobuf::FieldMask;
 using google::protobuf::Message;
 using google::protobuf::util::FieldMaskUtil;
 
-bool IsUpdatable(const FieldDescriptor& field) {
+bool HasBehavior(const FieldDescriptor& field,
+                 google::api::FieldBehavior wanted) {
   const auto& options = field.options();
   for (int i = 0; i < options.ExtensionSize(google::api::field_behavior); ++i) {
-    const auto behavior = options.GetExtension(google::api::field_behavior, i);
-    if (behavior == google::api::OUTPUT_ONLY ||
-        behavior == google::api::IMMUTABLE) {
-      return false;
+    if (options.GetExtension(google::api::field_behavior, i) == wanted) {
+      return true;
     }
   }
-  return true;
+  return false;
+}
+
+bool IsUpdatable(const FieldDescriptor& field) {
+  return !HasBehavior(field, google::api::OUTPUT_ONLY) &&
+         !HasBehavior(field, google::api::IMMUTABLE);
 }
 
 }  // namespace
@@ -80,6 +84,16 @@ absl::Status ApplyFieldMask(const FieldMask& mask, const Message& patch,
   options.set_replace_repeated_fields(true);
   FieldMaskUtil::MergeMessageTo(patch, effective, options, &target);
   return absl::OkStatus();
+}
+
+void ClearOutputOnlyFields(Message& resource) {
+  const Descriptor* descriptor = resource.GetDescriptor();
+  const google::protobuf::Reflection* reflection = resource.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    if (HasBehavior(*descriptor->field(i), google::api::OUTPUT_ONLY)) {
+      reflection->ClearField(&resource, descriptor->field(i));
+    }
+  }
 }
 
 }  // namespace careers

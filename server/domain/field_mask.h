@@ -21,6 +21,11 @@ absl::Status ApplyFieldMask(const google::protobuf::FieldMask& mask,
                             google::protobuf::Message& target,
                             absl::string_view mask_field);
 
+// Clears the top-level fields marked OUTPUT_ONLY with
+// google.api.field_behavior (name, times, state, etag): on create, what a
+// client sends in them is ignored (AIP-203).
+void ClearOutputOnlyFields(google::protobuf::Message& resource);
+
 }  // namespace careers
 
 #endif  // CAREERS_SERVER_DOMAIN_FIELD_MASK_H_

@@ -108,10 +108,7 @@ absl::StatusOr<v1::Profile> Profiles::CreateProfile(
   if (!req.has_profile()) return errors::InvalidField("profile", "is required");
   FieldViolations v;
   v1::Profile profile = req.profile();
-  profile.clear_name();
-  profile.clear_create_time();
-  profile.clear_update_time();
-  profile.clear_etag();
+  ClearOutputOnlyFields(profile);
   rules::NormalizeAndCheckProfile(profile, Today(), "profile", v);
   CheckClientChosenId("profile_id", req.profile_id(), v);
   const std::optional<IdempotencyKey> key =
@@ -244,6 +241,7 @@ absl::StatusOr<v1::Goal> Profiles::CreateGoal(
   if (!req.has_goal()) return errors::InvalidField("goal", "is required");
   FieldViolations v;
   v1::Goal goal = req.goal();
+  ClearOutputOnlyFields(goal);
   rules::NormalizeAndCheckGoal(goal, "goal", v);
   const std::optional<IdempotencyKey> key =
       IdempotencyKeyFor("CreateGoal", ctx, req, v);
@@ -257,7 +255,6 @@ absl::StatusOr<v1::Goal> Profiles::CreateGoal(
   *goal.mutable_create_time() = ToProtoTimestamp(now);
   *goal.mutable_update_time() = ToProtoTimestamp(now);
   *goal.mutable_state_time() = ToProtoTimestamp(now);
-  goal.clear_etag();
   return repository_.CreateGoal(ctx, profile_id, id, goal, KeyPtr(key));
 }
 
@@ -395,6 +392,7 @@ absl::StatusOr<v1::Action> Profiles::CreateAction(
   if (!req.has_action()) return errors::InvalidField("action", "is required");
   FieldViolations v;
   v1::Action action = req.action();
+  ClearOutputOnlyFields(action);
   rules::NormalizeAndCheckAction(action, profile_id, "action", v);
   const std::optional<IdempotencyKey> key =
       IdempotencyKeyFor("CreateAction", ctx, req, v);
@@ -409,7 +407,6 @@ absl::StatusOr<v1::Action> Profiles::CreateAction(
   *action.mutable_create_time() = ToProtoTimestamp(now);
   *action.mutable_update_time() = ToProtoTimestamp(now);
   *action.mutable_state_time() = ToProtoTimestamp(now);
-  action.clear_etag();
   return repository_.CreateAction(ctx, profile_id, id, action, KeyPtr(key));
 }
 

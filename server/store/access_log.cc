@@ -33,11 +33,12 @@ std::string OrganisationIdOf(const auth::Principal& p) {
 
 void WriteAccessEvent(Connection& c, const RequestContext& ctx,
                       absl::string_view resource) {
-  if (!ctx.record_access) return;
+  const std::string profile_id = ProfileIdOf(resource);
+  if (!ctx.record_access || profile_id.empty()) return;  // not a person's data
   const absl::Time now = absl::Now();
   c.Prepare(absl::StrCat("INSERT INTO access_events ", kColumns,
                          " VALUES (?, ?, ?, ?, ?, ?, 'WRITE', ?, ?, ?)"))
-      .Bind(ProfileIdOf(resource))
+      .Bind(profile_id)
       .Bind(NewResourceId(now))
       .Bind(now)
       .Bind(ctx.principal.subject)

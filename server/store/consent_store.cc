@@ -246,7 +246,7 @@ absl::StatusOr<v1::Consent> ConsentStore::UpdateConsent(
             .Bind(id)
             .Query();
       },
-      ConsentFromRow, mutate,
+      ConsentFromRow, rows::WithoutConnection<v1::Consent>(mutate),
       [&](Connection& c, const v1::Consent& consent) {
         Statement update = c.Prepare(
             "UPDATE consents SET state = ?, withdraw_time = ?, "
@@ -259,6 +259,7 @@ absl::StatusOr<v1::Consent> ConsentStore::UpdateConsent(
         BindOptionalActor(update, consent.has_withdrawn_by(),
                           consent.withdrawn_by());
         update.Bind(profile_id).Bind(id).Execute();
+        return absl::OkStatus();
       },
       errors::NotFound(
           kConsentType,

@@ -37,6 +37,7 @@ using rows::ListRows;
 using rows::NullableString;
 using rows::ReadOne;
 using rows::Row;
+using rows::UpdateOne;
 
 template <typename T>
 using FromRow = Row<T> (*)(sql::ResultSet&);
@@ -56,42 +57,6 @@ void SetTimes(T& resource, const Row<T>& row, sql::ResultSet& rs,
   *resource.mutable_create_time() = ToProtoTimestamp(row.create_time);
   *resource.mutable_update_time() = ToProtoTimestamp(GetTime(rs, update_col));
   resource.set_etag(MakeEtag(resource.name(), row.create_time, row.version));
-}
-
-// Locks one row, applies `mutate` to its resource (on the same connection,
-// so it may read more under the transaction) and writes it back with
-// `write`, which may refuse with a status: one transaction.
-template <typename T>
-absl::StatusOr<T> UpdateOne(
-    Database& db, const RequestContext& ctx, absl::string_view what,
-    Query lock_row, FromRow<T> from_row,
-    absl::FunctionRef<absl::Status(Connection&, T&)> mutate,
-    absl::FunctionRef<absl::Status(Connection&, const T&)> write,
-    absl::Status not_found) {
-  T result;
-  absl::Status status =
-      db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
-        std::optional<Row<T>> row;
-        {
-          auto rs = lock_row(c);
-          if (rs->next()) row = from_row(*rs);
-        }
-        if (!row) return not_found;
-        T updated = row->value;
-        absl::Status mutated = mutate(c, updated);
-        if (!mutated.ok()) return mutated;
-        // What identifies the resource is not the mutation's to change.
-        updated.set_name(row->value.name());
-        *updated.mutable_create_time() = row->value.create_time();
-        absl::Status written = write(c, updated);
-        if (!written.ok()) return written;
-        updated.set_etag(
-            MakeEtag(updated.name(), row->create_time, row->version + 1));
-        result = std::move(updated);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return result;
 }
 
 // Resumes a listing in (display_name, id) order after a cursor.
@@ -316,7 +281,7 @@ absl::StatusOr<v1::Organisation> DirectoryStore::CreateOrganisation(
     const RequestContext& ctx, const std::string& id,
     const v1::Organisation& organisation, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Organisation>(
-      db_, "CreateOrganisation", ctx.deadline, key,
+      db_, ctx, "CreateOrganisation", key,
       [&](Connection& c) -> absl::StatusOr<v1::Organisation> {
         Statement insert = c.Prepare(
             absl::StrCat("INSERT INTO organisations (", kOrganisationColumns,
@@ -427,7 +392,7 @@ absl::StatusOr<v1::Adviser> DirectoryStore::CreateAdviser(
     const RequestContext& ctx, const std::string& id,
     const v1::Adviser& adviser, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Adviser>(
-      db_, "CreateAdviser", ctx.deadline, key,
+      db_, ctx, "CreateAdviser", key,
       [&](Connection& c) -> absl::StatusOr<v1::Adviser> {
         Statement insert = c.Prepare(
             absl::StrCat("INSERT INTO advisers (", kAdviserColumns,
@@ -539,7 +504,7 @@ absl::StatusOr<v1::Location> DirectoryStore::CreateLocation(
     const RequestContext& ctx, const std::string& id,
     const v1::Location& location, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Location>(
-      db_, "CreateLocation", ctx.deadline, key,
+      db_, ctx, "CreateLocation", key,
       [&](Connection& c) -> absl::StatusOr<v1::Location> {
         Statement insert =
             c.Prepare(absl::StrCat("INSERT INTO locations (", kLocationColumns,

@@ -327,7 +327,7 @@ absl::StatusOr<v1::Profile> ProfileStore::UpdateProfile(
             .Bind(id)
             .Query();
       },
-      ProfileFromRow, mutate,
+      ProfileFromRow, rows::WithoutConnection<v1::Profile>(mutate),
       [&](Connection& c, const v1::Profile& p) {
         Statement update = c.Prepare(
             "UPDATE profiles SET given_name = ?, family_name = ?, birth_date = "
@@ -337,6 +337,7 @@ absl::StatusOr<v1::Profile> ProfileStore::UpdateProfile(
             "version = version + 1, update_time = ? WHERE id = ?");
         BindProfileColumns(update, p);
         update.Bind(FromProtoTimestamp(p.update_time())).Bind(id).Execute();
+        return absl::OkStatus();
       },
       errors::NotFound(kProfileType, names::Name(names::kProfiles, id)));
 }
@@ -429,7 +430,7 @@ absl::StatusOr<v1::Goal> ProfileStore::UpdateGoal(
             .Bind(id)
             .Query();
       },
-      GoalFromRow, mutate,
+      GoalFromRow, rows::WithoutConnection<v1::Goal>(mutate),
       [&](Connection& c, const v1::Goal& g) {
         Statement update = c.Prepare(
             "UPDATE goals SET title = ?, description = ?, goal_type = ?, state "
@@ -443,6 +444,7 @@ absl::StatusOr<v1::Goal> ProfileStore::UpdateGoal(
             .Bind(profile_id)
             .Bind(id)
             .Execute();
+        return absl::OkStatus();
       },
       errors::NotFound(kGoalType, names::ChildName(names::kProfiles, profile_id,
                                                    names::kGoals, id)));
@@ -539,7 +541,7 @@ absl::StatusOr<v1::Action> ProfileStore::UpdateAction(
             .Bind(id)
             .Query();
       },
-      ActionFromRow, mutate,
+      ActionFromRow, rows::WithoutConnection<v1::Action>(mutate),
       [&](Connection& c, const v1::Action& a) {
         Statement update = c.Prepare(
             "UPDATE actions SET title = ?, description = ?, goal_id = ?, owner "
@@ -555,6 +557,7 @@ absl::StatusOr<v1::Action> ProfileStore::UpdateAction(
             .Bind(profile_id)
             .Bind(id)
             .Execute();
+        return absl::OkStatus();
       },
       errors::NotFound(
           kActionType,

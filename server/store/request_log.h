@@ -36,16 +36,18 @@ void RecordResponse(Connection& c, const domain::IdempotencyKey& key,
 absl::StatusOr<int> PurgeExpiredRequestIds(Database& db, absl::Time now,
                                            int limit);
 
-// Runs `insert` in a transaction, made idempotent by `key` when it is set:
-// a retry returns the first response without running `insert` again.
+// Runs `insert` in a transaction for the caller in `ctx`, made idempotent
+// by `key` when it is set: a retry returns the first response without
+// running `insert` again. A creation goes on the caller's access record
+// (WriteAccessEvent) in the same transaction.
 template <typename Resource>
 absl::StatusOr<Resource> CreateOnce(
-    Database& db, absl::string_view what, absl::Time deadline,
+    Database& db, const RequestContext& ctx, absl::string_view what,
     const domain::IdempotencyKey* key,
     absl::FunctionRef<absl::StatusOr<Resource>(Connection&)> insert) {
   Resource result;
   absl::Status status =
-      db.Transact(what, deadline, [&](Connection& c) -> absl::Status {
+      db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
         if (key != nullptr) {
           absl::StatusOr<std::optional<std::string>> replay =
               ClaimRequestId(c, *key, absl::Now());
@@ -61,26 +63,11 @@ absl::StatusOr<Resource> CreateOnce(
         if (!inserted.ok()) return inserted.status();
         result = *std::move(inserted);
         if (key != nullptr) RecordResponse(c, *key, result);
+        WriteAccessEvent(c, ctx, result.name());
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
   return result;
-}
-
-// CreateOnce for the caller in `ctx`: the same, and the creation goes on
-// the caller's access record (WriteAccessEvent) in the same transaction.
-template <typename Resource>
-absl::StatusOr<Resource> CreateOnce(
-    Database& db, const RequestContext& ctx, absl::string_view what,
-    const domain::IdempotencyKey* key,
-    absl::FunctionRef<absl::StatusOr<Resource>(Connection&)> insert) {
-  return CreateOnce<Resource>(db, what, ctx.deadline, key,
-                              [&](Connection& c) -> absl::StatusOr<Resource> {
-                                absl::StatusOr<Resource> inserted = insert(c);
-                                if (inserted.ok())
-                                  WriteAccessEvent(c, ctx, inserted->name());
-                                return inserted;
-                              });
 }
 
 }  // namespace careers::store

@@ -96,17 +96,18 @@ absl::StatusOr<T> ReadOne(
   return *std::move(found);
 }
 
-// Locks one row, applies `mutate` to its resource, writes it back with
-// `write` and records the change (WriteAccessEvent), all in one
-// transaction. The resource's name stays what the row says; its etag is
-// made for the new version.
+// Locks one row, applies `mutate` to its resource (on the same connection,
+// so it may read more under the transaction), writes it back with `write`
+// (which may still refuse with a status) and records the change
+// (WriteAccessEvent), all in one transaction. The resource's name stays
+// what the row says; its etag is made for the new version.
 template <typename T>
 absl::StatusOr<T> UpdateOne(
     Database& db, const RequestContext& ctx, absl::string_view what,
     absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> lock_row,
     absl::FunctionRef<Row<T>(sql::ResultSet&)> from_row,
-    const domain::Mutation<T>& mutate,
-    absl::FunctionRef<void(Connection&, const T&)> write,
+    absl::FunctionRef<absl::Status(Connection&, T&)> mutate,
+    absl::FunctionRef<absl::Status(Connection&, const T&)> write,
     absl::Status not_found) {
   T result;
   absl::Status status =
@@ -118,10 +119,9 @@ absl::StatusOr<T> UpdateOne(
         }
         if (!row) return not_found;
         T updated = row->value;
-        absl::Status mutated = mutate(updated);
-        if (!mutated.ok()) return mutated;
+        if (absl::Status s = mutate(c, updated); !s.ok()) return s;
         updated.set_name(row->value.name());
-        write(c, updated);
+        if (absl::Status s = write(c, updated); !s.ok()) return s;
         WriteAccessEvent(c, ctx, updated.name());
         updated.set_etag(
             MakeEtag(updated.name(), row->create_time, row->version + 1));
@@ -130,6 +130,12 @@ absl::StatusOr<T> UpdateOne(
       });
   if (!status.ok()) return status;
   return result;
+}
+
+// A domain mutation that needs no connection, for UpdateOne.
+template <typename T>
+auto WithoutConnection(const domain::Mutation<T>& mutate) {
+  return [&mutate](Connection&, T& resource) { return mutate(resource); };
 }
 
 // Runs a list query for limit + 1 rows.

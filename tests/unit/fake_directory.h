@@ -10,6 +10,7 @@
 #include "server/domain/directory_repository.h"
 #include "server/domain/errors.h"
 #include "server/domain/etag.h"
+#include "tests/unit/fake_tables.h"
 
 namespace careers::testing {
 
@@ -17,7 +18,8 @@ namespace careers::testing {
 // store::DirectoryStore (etags from versions, NOT_FOUND, ALREADY_EXISTS for
 // ids and subjects, request-id replay, (display name, id) order), no SQL.
 // Thread-safe.
-class FakeDirectory final : public domain::DirectoryRepository {
+class FakeDirectory final : public domain::DirectoryRepository,
+                            private FakeTables {
  public:
   // ------------------------------------------------------------ lookups
   absl::StatusOr<bool> OrganisationExists(const RequestContext&,
@@ -190,70 +192,11 @@ class FakeDirectory final : public domain::DirectoryRepository {
   }
 
  private:
-  template <typename T>
-  struct Entry {
-    T value;
-    uint64_t version = 1;
-  };
   static std::string IdOf(const std::string& name) {
     return name.substr(name.rfind('/') + 1);
   }
-  template <typename T>
-  static T WithEtag(const Entry<T>& e) {
-    T out = e.value;
-    out.set_etag(
-        MakeEtag(out.name(), FromProtoTimestamp(out.create_time()), e.version));
-    return out;
-  }
-  template <typename T>
-  absl::StatusOr<T> Create(std::map<std::string, Entry<T>>& table,
-                           const std::string& id, const T& value,
-                           const domain::IdempotencyKey* key) {
-    if (key != nullptr) {
-      auto it = request_log_.find({key->scope, key->request_id});
-      if (it != request_log_.end()) {
-        if (it->second.first != key->request_hash) {
-          return errors::InvalidField(
-              "request_id", "was already used for a different request");
-        }
-        T replay;
-        replay.ParseFromString(it->second.second);
-        return replay;
-      }
-    }
-    if (table.count(id)) {
-      return absl::AlreadyExistsError(value.name() + " already exists");
-    }
-    Entry<T>& e = table[id];
-    e.value = value;
-    T created = WithEtag(e);
-    if (key != nullptr) {
-      request_log_[{key->scope, key->request_id}] = {
-          key->request_hash, created.SerializeAsString()};
-    }
-    return created;
-  }
-  template <typename T>
-  absl::StatusOr<T> Get(std::map<std::string, Entry<T>>& table,
-                        const std::string& id, const std::string& name) {
-    auto it = table.find(id);
-    if (it == table.end()) return errors::NotFound("Resource", name);
-    return WithEtag(it->second);
-  }
-  template <typename T>
-  absl::StatusOr<T> Update(std::map<std::string, Entry<T>>& table,
-                           const std::string& id, const std::string& name,
-                           const domain::Mutation<T>& m) {
-    auto it = table.find(id);
-    if (it == table.end()) return errors::NotFound("Resource", name);
-    T current = WithEtag(it->second);
-    if (absl::Status s = m(current); !s.ok()) return s;
-    it->second.value = current;
-    ++it->second.version;
-    return WithEtag(it->second);
-  }
   template <typename T, typename Pred>
-  domain::Page<T> List(std::map<std::string, Entry<T>>& table,
+  domain::Page<T> List(Table<T>& table,
                        const std::optional<domain::NameCursor>& after,
                        int limit, Pred keep) {
     std::map<std::pair<std::string, std::string>, T> sorted;
@@ -265,24 +208,13 @@ class FakeDirectory final : public domain::DirectoryRepository {
       }
       sorted.emplace(key, WithEtag(e));
     }
-    domain::Page<T> page;
-    for (auto& [key, value] : sorted) {
-      if (static_cast<int>(page.items.size()) == limit) {
-        page.has_more = true;
-        break;
-      }
-      page.items.push_back(value);
-    }
-    return page;
+    return TakePage(sorted, limit);
   }
 
   std::mutex mu_;
-  std::map<std::string, Entry<v1::Organisation>> organisations_;
-  std::map<std::string, Entry<v1::Adviser>> advisers_;
-  std::map<std::string, Entry<v1::Location>> locations_;
-  std::map<std::pair<std::string, std::string>,
-           std::pair<std::string, std::string>>
-      request_log_;
+  Table<v1::Organisation> organisations_;
+  Table<v1::Adviser> advisers_;
+  Table<v1::Location> locations_;
 };
 
 }  // namespace careers::testing

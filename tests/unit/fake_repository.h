@@ -12,6 +12,7 @@
 #include "server/domain/errors.h"
 #include "server/domain/etag.h"
 #include "server/domain/profile_repository.h"
+#include "tests/unit/fake_tables.h"
 
 namespace careers::testing {
 
@@ -20,7 +21,8 @@ namespace careers::testing {
 // ALREADY_EXISTS, request-id replay), no SQL. Thread-safe.
 class FakeRepository final : public domain::ProfileRepository,
                              public domain::DirectoryLookup,
-                             public domain::AccessRecorder {
+                             public domain::AccessRecorder,
+                             private FakeTables {
  public:
   std::set<std::string> organisations = {"org-a", "org-b"};
   std::set<std::string> advisers = {"adviser-a"};
@@ -60,15 +62,7 @@ class FakeRepository final : public domain::ProfileRepository,
       }
       sorted.emplace(key, WithEtag(entry));
     }
-    domain::Page<v1::Profile> page;
-    for (auto& [key, p] : sorted) {
-      if (static_cast<int>(page.items.size()) == q.limit) {
-        page.has_more = true;
-        break;
-      }
-      page.items.push_back(p);
-    }
-    return page;
+    return TakePage(sorted, q.limit);
   }
   absl::StatusOr<v1::Profile> UpdateProfile(
       const RequestContext&, const std::string& id,
@@ -177,67 +171,9 @@ class FakeRepository final : public domain::ProfileRepository,
   }
 
  private:
-  template <typename T>
-  struct Entry {
-    T value;
-    uint64_t version = 1;
-  };
-  template <typename T>
-  static T WithEtag(const Entry<T>& e) {
-    T out = e.value;
-    out.set_etag(
-        MakeEtag(out.name(), FromProtoTimestamp(out.create_time()), e.version));
-    return out;
-  }
-  template <typename T>
-  absl::StatusOr<T> Create(std::map<std::string, Entry<T>>& table,
-                           const std::string& key_id, const T& value,
-                           const domain::IdempotencyKey* key) {
-    if (key != nullptr) {
-      auto it = request_log_.find({key->scope, key->request_id});
-      if (it != request_log_.end()) {
-        if (it->second.first != key->request_hash) {
-          return errors::InvalidField(
-              "request_id", "was already used for a different request");
-        }
-        T replay;
-        replay.ParseFromString(it->second.second);
-        return replay;
-      }
-    }
-    if (table.count(key_id))
-      return absl::AlreadyExistsError(value.name() + " already exists");
-    Entry<T>& e = table[key_id];
-    e.value = value;
-    T created = WithEtag(e);
-    if (key != nullptr) {
-      request_log_[{key->scope, key->request_id}] = {
-          key->request_hash, created.SerializeAsString()};
-    }
-    return created;
-  }
-  template <typename T>
-  absl::StatusOr<T> Get(std::map<std::string, Entry<T>>& table,
-                        const std::string& id, const std::string& name) {
-    auto it = table.find(id);
-    if (it == table.end()) return errors::NotFound("Resource", name);
-    return WithEtag(it->second);
-  }
-  template <typename T>
-  absl::StatusOr<T> Update(std::map<std::string, Entry<T>>& table,
-                           const std::string& id, const std::string& name,
-                           const domain::Mutation<T>& m) {
-    auto it = table.find(id);
-    if (it == table.end()) return errors::NotFound("Resource", name);
-    T current = WithEtag(it->second);
-    if (absl::Status s = m(current); !s.ok()) return s;
-    it->second.value = current;
-    ++it->second.version;
-    return WithEtag(it->second);
-  }
   template <typename T, typename Pred>
   domain::Page<T> ListChildren(
-      std::map<std::string, Entry<T>>& table, const std::string& profile_id,
+      Table<T>& table, const std::string& profile_id,
       const std::optional<domain::CreationCursor>& after, int limit,
       Pred keep) {
     std::map<std::pair<int64_t, std::string>, T> sorted;
@@ -253,25 +189,14 @@ class FakeRepository final : public domain::ProfileRepository,
       }
       sorted.emplace(std::make_pair(micros, id), WithEtag(entry));
     }
-    domain::Page<T> page;
-    for (auto& [k, v] : sorted) {
-      if (static_cast<int>(page.items.size()) == limit) {
-        page.has_more = true;
-        break;
-      }
-      page.items.push_back(v);
-    }
-    return page;
+    return TakePage(sorted, limit);
   }
 
   std::mutex mu_;
   std::vector<std::string> reads_;
-  std::map<std::string, Entry<v1::Profile>> profiles_;
-  std::map<std::string, Entry<v1::Goal>> goals_;
-  std::map<std::string, Entry<v1::Action>> actions_;
-  std::map<std::pair<std::string, std::string>,
-           std::pair<std::string, std::string>>
-      request_log_;
+  Table<v1::Profile> profiles_;
+  Table<v1::Goal> goals_;
+  Table<v1::Action> actions_;
 };
 
 }  // namespace careers::testing
