@@ -10,7 +10,7 @@ CAREERS_APT_PACKAGES=(
   libmysqlcppconn-dev mariadb-server mariadb-client
   libgtest-dev libgmock-dev tzdata
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev openssl libjwt-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libical-dev
   nodejs npm
 )
 

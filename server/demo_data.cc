@@ -7,6 +7,7 @@
 #include "db/embedded_files.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/common/logging.h"
+#include "server/common/proto_time.h"
 #include "server/common/status_macros.h"
 #include "server/store/migrator.h"
 
@@ -136,6 +137,92 @@ absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles,
   }
   spdlog::info("demo data: {} people and their action plans are in place",
                demo.profiles_size());
+  return absl::OkStatus();
+}
+
+absl::Status LoadDemoBooking(domain::Booking& booking, absl::CivilDay today) {
+  RequestContext ctx;
+  ctx.deadline = absl::InfiniteFuture();
+  ctx.principal.subject = "demo-data-loader";
+  ctx.principal.role = auth::Role::kAdmin;
+  struct DemoType {
+    const char* id;
+    const char* organisation;
+    const char* name;
+    int minutes;
+    int seats;
+  };
+  for (const DemoType& t :
+       {DemoType{"careers-interview", "sds", "Careers guidance interview", 45,
+                 1},
+        DemoType{"subject-choice-talk", "sds", "Subject choice talk (S3)", 60,
+                 20},
+        DemoType{"cyfweliad-gyrfa", "careers-wales",
+                 "Cyfweliad gyrfa / Careers interview", 45, 1}}) {
+    v1::CreateAppointmentTypeRequest req;
+    req.set_appointment_type_id(t.id);
+    v1::AppointmentType& type = *req.mutable_appointment_type();
+    type.set_organisation(absl::StrCat("organisations/", t.organisation));
+    type.set_display_name(t.name);
+    type.set_duration_minutes(t.minutes);
+    type.set_buffer_after_minutes(t.seats > 1 ? 0 : 15);
+    type.set_minimum_notice_minutes(120);
+    type.set_booking_horizon_days(56);
+    type.set_seats(t.seats);
+    type.add_channels(v1::Adviser::IN_PERSON);
+    if (t.seats == 1) type.add_channels(v1::Adviser::VIDEO);
+    if (t.seats > 1) {
+      type.add_audience_life_stages(v1::Profile::SCHOOL);
+      type.add_audience_school_stages("S3");
+    } else {
+      type.set_per_person_limit(1);
+    }
+    const absl::Status s = booking.CreateAppointmentType(ctx, req).status();
+    if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
+  }
+  struct DemoHours {
+    const char* adviser;
+    const char* location;
+    std::vector<google::type::DayOfWeek> days;
+    int from_hour, to_hour;
+  };
+  using google::type::DayOfWeek;
+  for (const DemoHours& h :
+       {DemoHours{"morag-campbell",
+                  "leith-careers-centre",
+                  {DayOfWeek::MONDAY, DayOfWeek::TUESDAY, DayOfWeek::WEDNESDAY,
+                   DayOfWeek::THURSDAY, DayOfWeek::FRIDAY},
+                  9,
+                  13},
+        DemoHours{"ewan-macleod",
+                  "leith-careers-centre",
+                  {DayOfWeek::TUESDAY, DayOfWeek::THURSDAY},
+                  13,
+                  17},
+        DemoHours{"sian-hughes",
+                  "cardiff-careers-centre",
+                  {DayOfWeek::MONDAY, DayOfWeek::WEDNESDAY},
+                  10,
+                  16}}) {
+    v1::ListAvailabilityRulesRequest list;
+    list.set_parent(absl::StrCat("advisers/", h.adviser));
+    CAREERS_ASSIGN_OR_RETURN(v1::ListAvailabilityRulesResponse existing,
+                             booking.ListAvailabilityRules(ctx, list));
+    if (existing.availability_rules_size() > 0) continue;
+    v1::CreateAvailabilityRuleRequest req;
+    req.set_parent(list.parent());
+    v1::AvailabilityRule& rule = *req.mutable_availability_rule();
+    rule.set_kind(v1::AvailabilityRule::WEEKLY);
+    for (DayOfWeek d : h.days) rule.add_days(d);
+    rule.mutable_start_time()->set_hours(h.from_hour);
+    rule.mutable_end_time()->set_hours(h.to_hour);
+    rule.set_time_zone("Europe/London");
+    *rule.mutable_valid_from() = FromCivilDay(today);
+    rule.set_location(absl::StrCat("locations/", h.location));
+    rule.set_description("Demo weekly hours");
+    CAREERS_RETURN_IF_ERROR(booking.CreateAvailabilityRule(ctx, req).status());
+  }
+  spdlog::info("demo data: appointment types and advisers' hours are in place");
   return absl::OkStatus();
 }
 

@@ -2,6 +2,7 @@
 #define CAREERS_SERVER_DEMO_DATA_H_
 
 #include "absl/status/status.h"
+#include "server/domain/booking.h"
 #include "server/domain/consents.h"
 #include "server/domain/profiles.h"
 #include "server/store/database.h"
@@ -13,6 +14,12 @@ namespace careers {
 // guardians, through the domain rules. Idempotent.
 absl::Status LoadDemoData(store::Database& db, domain::Profiles& profiles,
                           domain::Consents& consents);
+
+// Demo appointment types of SDS and Careers Wales and weekly hours for
+// their advisers from `today` on, so slots can be searched and booked at
+// once. Idempotent: types have fixed ids; an adviser who has rules keeps
+// them.
+absl::Status LoadDemoBooking(domain::Booking& booking, absl::CivilDay today);
 
 }  // namespace careers
 

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "db/embedded_files.h"
+#include "server/api/booking_handler.h"
 #include "server/api/call.h"
 #include "server/api/consent_handler.h"
 #include "server/api/directory_handler.h"
@@ -31,12 +32,14 @@
 #include "server/common/ids.h"
 #include "server/common/logging.h"
 #include "server/demo_data.h"
+#include "server/domain/booking.h"
 #include "server/domain/consents.h"
 #include "server/domain/directory.h"
 #include "server/domain/paging.h"
 #include "server/domain/profiles.h"
 #include "server/maintenance.h"
 #include "server/store/access_log.h"
+#include "server/store/booking_store.h"
 #include "server/store/consent_store.h"
 #include "server/store/database.h"
 #include "server/store/db_url.h"
@@ -51,6 +54,7 @@ namespace {
 constexpr absl::Duration kHealthInterval = absl::Seconds(1);
 constexpr absl::Duration kHealthTimeout = absl::Seconds(2);
 constexpr absl::Duration kPurgeInterval = absl::Minutes(10);
+constexpr absl::Duration kOfferInterval = absl::Seconds(30);
 // gRPC threads beyond `concurrency`: pollers, health checks and reflection
 // must not wait behind calls that hold database connections.
 constexpr int kExtraThreads = 4;
@@ -195,6 +199,9 @@ int RunServer(const Config& config) {
   domain::Consents consents(consent_store, directory_store, access_log, clock,
                             page_tokens);
   domain::Directory directory(directory_store, clock, page_tokens);
+  store::BookingStore booking_store(**db);
+  domain::Booking booking(booking_store, directory_store, access_log, clock,
+                          page_tokens);
 
   // One-off commands.
   if (config.rollback_to) {
@@ -216,6 +223,11 @@ int RunServer(const Config& config) {
       if (absl::Status s = LoadDemoData(**db, profiles, consents); !s.ok()) {
         return Fail(s, "loading demo data");
       }
+      if (absl::Status s = LoadDemoBooking(
+              booking, absl::ToCivilDay(clock.Now(), absl::UTCTimeZone()));
+          !s.ok()) {
+        return Fail(s, "loading demo booking data");
+      }
     }
     return 0;
   }
@@ -232,13 +244,14 @@ int RunServer(const Config& config) {
       CredentialsFrom(config);
   if (!credentials.ok()) return Fail(credentials.status(), "TLS");
   auth::JwtAuthenticator authenticator(*jwt, directory_store, clock);
-  auth::ServicePolicy policy(consent_store, directory_store);
+  auth::ServicePolicy policy(consent_store, directory_store, booking_store);
   api::CallRunner calls(
       authenticator, policy,
       api::DeadlinePolicy{config.default_deadline, config.max_deadline});
   api::ProfileHandler profile_handler(calls, profiles);
   api::DirectoryHandler directory_handler(calls, directory);
   api::ConsentHandler consent_handler(calls, consents);
+  api::BookingHandler booking_handler(calls, booking);
 
   // Our own health service: it follows the database and ends Watch streams
   // at shutdown (see HealthService).
@@ -246,7 +259,8 @@ int RunServer(const Config& config) {
   api::HealthService health(
       {std::string(v1::ProfileService::service_full_name()),
        std::string(v1::DirectoryService::service_full_name()),
-       std::string(v1::ConsentService::service_full_name())});
+       std::string(v1::ConsentService::service_full_name()),
+       std::string(v1::BookingService::service_full_name())});
   // Known before the first call arrives, then kept current by the probe.
   health.SetServing((*db)->Ping(kHealthTimeout).ok());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -256,6 +270,7 @@ int RunServer(const Config& config) {
   builder.RegisterService(&profile_handler);
   builder.RegisterService(&directory_handler);
   builder.RegisterService(&consent_handler);
+  builder.RegisterService(&booking_handler);
   builder.RegisterService(&health);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.SetMaxSendMessageSize(config.max_message_bytes);
@@ -293,6 +308,18 @@ int RunServer(const Config& config) {
         }
         health.SetServing(ping.ok());
       });
+  // Waitlist offers that ran out move on to the next person.
+  maintenance.Add("expire waitlist offers", kOfferInterval, [&booking] {
+    RequestContext ctx;
+    ctx.deadline = absl::Now() + absl::Seconds(10);
+    ctx.method = "maintenance/ExpireOffers";
+    absl::StatusOr<int> expired = booking.ExpireOffers(ctx);
+    if (!expired.ok()) {
+      spdlog::warn("expiring waitlist offers: {}", expired.status().ToString());
+    } else if (*expired > 0) {
+      spdlog::info("{} waitlist offer(s) expired and moved on", *expired);
+    }
+  });
   maintenance.Add("purge request ids", kPurgeInterval, [&database] {
     absl::StatusOr<int> purged =
         store::PurgeExpiredRequestIds(database, absl::Now(), 10000);

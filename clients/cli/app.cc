@@ -63,7 +63,7 @@ int RunCli(const std::vector<std::string>& args,
            std::ostream& err, bool err_is_terminal) {
   CLI::App app(
       "Admin and testing client of the careers ProfileService, "
-      "DirectoryService and ConsentService.",
+      "DirectoryService, ConsentService and BookingService.",
       "careersctl");
   // Global flags may also follow the subcommands.
   app.fallthrough();
@@ -84,6 +84,13 @@ int RunCli(const std::vector<std::string>& args,
   AddConsentCommands(app, selection);
   AddGuardianLinkCommands(app, selection);
   AddAccessEventCommands(app, selection);
+  AddAppointmentTypeCommands(app, selection);
+  AddAvailabilityCommands(app, selection);
+  AddSlotCommands(app, selection);
+  AddAppointmentCommands(app, selection);
+  AddAgendaCommand(app, selection);
+  AddCalendarCommands(app, selection);
+  AddWaitlistCommands(app, selection);
   AddTokenCommands(app, selection);
 
   try {

@@ -73,7 +73,8 @@ Stubs MakeStubs(const ChannelOptions& options) {
   std::shared_ptr<grpc::Channel> channel = MakeChannel(options);
   return Stubs{v1::ProfileService::NewStub(channel),
                v1::DirectoryService::NewStub(channel),
-               v1::ConsentService::NewStub(channel)};
+               v1::ConsentService::NewStub(channel),
+               v1::BookingService::NewStub(channel)};
 }
 
 }  // namespace careers::cli

@@ -4,6 +4,7 @@
 #include <functional>
 #include <ostream>
 
+#include "careers/v1/booking_service.grpc.pb.h"
 #include "careers/v1/consent_service.grpc.pb.h"
 #include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
@@ -50,6 +51,10 @@ template <>
 inline v1::ConsentService::StubInterface& ServiceStub(CommandEnv& env) {
   return *env.stubs.consents;
 }
+template <>
+inline v1::BookingService::StubInterface& ServiceStub(CommandEnv& env) {
+  return *env.stubs.booking;
+}
 
 // A command's body: makes its calls, prints, returns the exit code.
 using CommandBody = std::function<int(CommandEnv& env)>;
@@ -82,7 +87,9 @@ class CommandSelection {
 // Add the command groups to `root`: `profiles` (profiles_commands.cc),
 // `goals` and `actions` (plan_commands.cc), `organisations`, `advisers` and
 // `locations` (directory_commands.cc), `consents`, `guardian-links` and
-// `access-events` (consent_commands.cc), `token` (token_commands.cc).
+// `access-events` (consent_commands.cc), `token` (token_commands.cc),
+// `appointment-types`, `availability`, `slots`, `appointments`, `agenda`,
+// `calendar` and `waitlist` (booking_commands.cc).
 void AddProfileCommands(CLI::App& root, CommandSelection& selection);
 void AddGoalCommands(CLI::App& root, CommandSelection& selection);
 void AddActionCommands(CLI::App& root, CommandSelection& selection);
@@ -93,6 +100,13 @@ void AddConsentCommands(CLI::App& root, CommandSelection& selection);
 void AddGuardianLinkCommands(CLI::App& root, CommandSelection& selection);
 void AddAccessEventCommands(CLI::App& root, CommandSelection& selection);
 void AddTokenCommands(CLI::App& root, CommandSelection& selection);
+void AddAppointmentTypeCommands(CLI::App& root, CommandSelection& selection);
+void AddAvailabilityCommands(CLI::App& root, CommandSelection& selection);
+void AddSlotCommands(CLI::App& root, CommandSelection& selection);
+void AddAppointmentCommands(CLI::App& root, CommandSelection& selection);
+void AddAgendaCommand(CLI::App& root, CommandSelection& selection);
+void AddCalendarCommands(CLI::App& root, CommandSelection& selection);
+void AddWaitlistCommands(CLI::App& root, CommandSelection& selection);
 
 }  // namespace careers::cli
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "clients/cli/flags.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/util/json_util.h"
@@ -18,12 +19,16 @@ namespace {
 using v1::AccessEvent;
 using v1::Action;
 using v1::Adviser;
+using v1::Appointment;
+using v1::AppointmentType;
+using v1::AvailabilityRule;
 using v1::Consent;
 using v1::Goal;
 using v1::GuardianLink;
 using v1::Location;
 using v1::Organisation;
 using v1::Profile;
+using v1::WaitlistEntry;
 using Rows = std::vector<std::vector<std::string>>;
 
 // Display width of UTF-8 text: one column per code point.
@@ -222,6 +227,139 @@ Rows GuardianLinkFields(const GuardianLink& g) {
   };
 }
 
+// The values of a repeated enum field, as the CLI spells them, joined.
+template <typename Values>
+std::string EnumList(const google::protobuf::EnumDescriptor* type,
+                     const Values& values, const char* separator = ", ") {
+  std::vector<std::string> names;
+  for (int value : values) names.push_back(EnumText(type, value));
+  return absl::StrJoin(names, separator);
+}
+
+std::string Minutes(int minutes) { return absl::StrCat(minutes, " min"); }
+
+Rows AppointmentTypeFields(const AppointmentType& t) {
+  return {
+      {"name", t.name()},
+      {"organisation", t.organisation()},
+      {"display name", t.display_name()},
+      {"description", t.description()},
+      {"duration", Minutes(t.duration_minutes())},
+      {"buffer before", Minutes(t.buffer_before_minutes())},
+      {"buffer after", Minutes(t.buffer_after_minutes())},
+      {"minimum notice", Minutes(t.minimum_notice_minutes())},
+      {"not same day", t.not_same_day() ? "yes" : "no"},
+      {"booking horizon",
+       t.booking_horizon_days() == 0
+           ? ""
+           : absl::StrCat(t.booking_horizon_days(), " days")},
+      {"seats", t.seats() == 0 ? "" : absl::StrCat(t.seats())},
+      {"channels", EnumList(Adviser::Channel_descriptor(), t.channels())},
+      {"life stages",
+       EnumList(v1::Profile::LifeStage_descriptor(), t.audience_life_stages())},
+      {"school stages", absl::StrJoin(t.audience_school_stages(), ", ")},
+      {"per person limit",
+       t.per_person_limit() == 0 ? "" : absl::StrCat(t.per_person_limit())},
+      {"languages", absl::StrJoin(t.language_codes(), ", ")},
+      {"create time", FormatTimestamp(t.create_time())},
+      {"update time", FormatTimestamp(t.update_time())},
+      {"etag", t.etag()},
+  };
+}
+
+std::string Days(const AvailabilityRule& r) {
+  std::vector<std::string> days;
+  for (int day : r.days()) {
+    days.push_back(
+        EnumText(google::type::DayOfWeek_descriptor(), day).substr(0, 3));
+  }
+  return days.empty() ? "every day" : absl::StrJoin(days, ",");
+}
+
+// "09:00–12:00".
+std::string Hours(const AvailabilityRule& r) {
+  return absl::StrCat(FormatTimeOfDay(r.start_time()), "–",
+                      FormatTimeOfDay(r.end_time()));
+}
+
+Rows AvailabilityRuleFields(const AvailabilityRule& r) {
+  return {
+      {"name", r.name()},
+      {"kind", EnumText(AvailabilityRule::Kind_descriptor(), r.kind())},
+      {"days", Days(r)},
+      {"hours", Hours(r)},
+      {"time zone", r.time_zone()},
+      {"valid from", FormatDate(r.valid_from())},
+      {"valid to", FormatDate(r.valid_to())},
+      {"location", r.location()},
+      {"channels", EnumList(Adviser::Channel_descriptor(), r.channels())},
+      {"appointment types", absl::StrJoin(r.appointment_types(), ", ")},
+      {"description", r.description()},
+      {"create time", FormatTimestamp(r.create_time())},
+      {"created by", FormatActor(r.created_by())},
+  };
+}
+
+// "Mon 29 Mar 2027 10:00–10:45 Europe/London", in the appointment's zone.
+std::string LocalTimes(const Appointment& a) {
+  if (a.start_time().seconds() == 0) return "";
+  return absl::StrCat(
+      FormatLocalTime(a.start_time(), a.time_zone(), "%a %d %b %Y %H:%M"), "–",
+      FormatLocalTime(a.end_time(), a.time_zone(), "%H:%M"), " ",
+      a.time_zone().empty() ? "UTC" : a.time_zone());
+}
+
+Rows AppointmentFields(const Appointment& a) {
+  return {
+      {"name", a.name()},
+      {"profile", a.profile()},
+      {"adviser", a.adviser()},
+      {"appointment type", a.appointment_type()},
+      {"channel", EnumText(Adviser::Channel_descriptor(), a.channel())},
+      {"location", a.location()},
+      {"start time", FormatTimestamp(a.start_time())},
+      {"end time", FormatTimestamp(a.end_time())},
+      {"local time", LocalTimes(a)},
+      {"state", EnumText(Appointment::State_descriptor(), a.state())},
+      {"notes", a.notes()},
+      {"seat", a.seat() == 0 ? "" : absl::StrCat(a.seat())},
+      {"booked by", FormatActor(a.booked_by())},
+      {"create time", FormatTimestamp(a.create_time())},
+      {"cancel reason",
+       EnumText(Appointment::CancelReason_descriptor(), a.cancel_reason())},
+      {"cancel note", a.cancel_note()},
+      {"cancelled by", FormatActor(a.cancelled_by())},
+      {"cancel time", FormatTimestamp(a.cancel_time())},
+      {"rescheduled from", a.rescheduled_from()},
+      {"rescheduled to", a.rescheduled_to()},
+      {"no-show reason",
+       EnumText(Appointment::NoShowReason_descriptor(), a.no_show_reason())},
+      {"attendance note", a.attendance_note()},
+      {"attendance by", FormatActor(a.attendance_recorded_by())},
+      {"attendance time", FormatTimestamp(a.attendance_time())},
+      {"sequence", absl::StrCat(a.sequence())},
+      {"etag", a.etag()},
+  };
+}
+
+Rows WaitlistEntryFields(const WaitlistEntry& w) {
+  return {
+      {"name", w.name()},
+      {"profile", w.profile()},
+      {"adviser", w.adviser()},
+      {"appointment type", w.appointment_type()},
+      {"start time", FormatTimestamp(w.start_time())},
+      {"channel", EnumText(Adviser::Channel_descriptor(), w.channel())},
+      {"state", EnumText(WaitlistEntry::State_descriptor(), w.state())},
+      {"offer time", FormatTimestamp(w.offer_time())},
+      {"offer expire time", FormatTimestamp(w.offer_expire_time())},
+      {"appointment", w.appointment()},
+      {"create time", FormatTimestamp(w.create_time())},
+      {"created by", FormatActor(w.created_by())},
+      {"etag", w.etag()},
+  };
+}
+
 // List columns: a header, then one row per resource.
 std::vector<std::string> Header(const Profile*) {
   return {"NAME",       "FAMILY NAME",  "GIVEN NAME", "BIRTH DATE",
@@ -325,6 +463,58 @@ std::vector<std::string> Row(const AccessEvent& e) {
           e.resource()};
 }
 
+std::vector<std::string> Header(const AppointmentType*) {
+  return {"NAME",     "DISPLAY NAME", "ORGANISATION",
+          "DURATION", "SEATS",        "CHANNELS"};
+}
+std::vector<std::string> Row(const AppointmentType& t) {
+  return {t.name(),
+          t.display_name(),
+          t.organisation(),
+          Minutes(t.duration_minutes()),
+          absl::StrCat(t.seats() == 0 ? 1 : t.seats()),
+          EnumList(Adviser::Channel_descriptor(), t.channels(), ",")};
+}
+std::vector<std::string> Header(const AvailabilityRule*) {
+  return {"NAME",      "KIND", "DAYS", "HOURS",
+          "TIME ZONE", "FROM", "TO",   "LOCATION"};
+}
+std::vector<std::string> Row(const AvailabilityRule& r) {
+  return {r.name(),
+          EnumText(AvailabilityRule::Kind_descriptor(), r.kind()),
+          Days(r),
+          Hours(r),
+          r.time_zone(),
+          FormatDate(r.valid_from()),
+          FormatDate(r.valid_to()),
+          r.location()};
+}
+std::vector<std::string> Header(const Appointment*) {
+  return {"NAME", "START", "PROFILE", "ADVISER", "TYPE", "CHANNEL", "STATE"};
+}
+std::vector<std::string> Row(const Appointment& a) {
+  return {a.name(),
+          FormatLocalTime(a.start_time(), a.time_zone(), "%Y-%m-%d %H:%M"),
+          a.profile(),
+          a.adviser(),
+          a.appointment_type(),
+          EnumText(Adviser::Channel_descriptor(), a.channel()),
+          EnumText(Appointment::State_descriptor(), a.state())};
+}
+std::vector<std::string> Header(const WaitlistEntry*) {
+  return {"NAME",    "START", "ADVISER",      "TYPE",
+          "CHANNEL", "STATE", "OFFER EXPIRES"};
+}
+std::vector<std::string> Row(const WaitlistEntry& w) {
+  return {w.name(),
+          FormatTimestamp(w.start_time()),
+          w.adviser(),
+          w.appointment_type(),
+          EnumText(Adviser::Channel_descriptor(), w.channel()),
+          EnumText(WaitlistEntry::State_descriptor(), w.state()),
+          FormatTimestamp(w.offer_expire_time())};
+}
+
 void PrintFields(const google::protobuf::Message& resource, const Rows& rows,
                  OutputFormat format, std::ostream& out) {
   if (format == OutputFormat::kJson) {
@@ -394,6 +584,24 @@ std::string FormatDate(const google::type::Date& date) {
 std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
   return google::protobuf::util::TimeUtil::ToString(ts);
+}
+
+std::string FormatTimeOfDay(const google::type::TimeOfDay& time) {
+  return absl::StrFormat("%02d:%02d", time.hours(), time.minutes());
+}
+
+std::string FormatLocalTime(const google::protobuf::Timestamp& ts,
+                            const std::string& time_zone,
+                            const std::string& format) {
+  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
+  absl::TimeZone zone = absl::UTCTimeZone();
+  if (!time_zone.empty() && !absl::LoadTimeZone(time_zone, &zone)) {
+    zone = absl::UTCTimeZone();
+  }
+  return absl::FormatTime(
+      format,
+      absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),
+      zone);
 }
 
 void PrintResource(const Profile& profile, OutputFormat format,
@@ -486,6 +694,50 @@ void PrintList(const v1::ListGuardianLinksResponse& response,
 void PrintList(const v1::ListAccessEventsResponse& response,
                OutputFormat format, std::ostream& out) {
   PrintItems(response, response.access_events(), response.next_page_token(),
+             format, out);
+}
+
+void PrintResource(const AppointmentType& type, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(type, AppointmentTypeFields(type), format, out);
+}
+
+void PrintResource(const AvailabilityRule& rule, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(rule, AvailabilityRuleFields(rule), format, out);
+}
+
+void PrintResource(const Appointment& appointment, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(appointment, AppointmentFields(appointment), format, out);
+}
+
+void PrintResource(const WaitlistEntry& entry, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(entry, WaitlistEntryFields(entry), format, out);
+}
+
+void PrintList(const v1::ListAppointmentTypesResponse& response,
+               OutputFormat format, std::ostream& out) {
+  PrintItems(response, response.appointment_types(), response.next_page_token(),
+             format, out);
+}
+
+void PrintList(const v1::ListAvailabilityRulesResponse& response,
+               OutputFormat format, std::ostream& out) {
+  PrintItems(response, response.availability_rules(),
+             response.next_page_token(), format, out);
+}
+
+void PrintList(const v1::ListAppointmentsResponse& response,
+               OutputFormat format, std::ostream& out) {
+  PrintItems(response, response.appointments(), response.next_page_token(),
+             format, out);
+}
+
+void PrintList(const v1::ListWaitlistEntriesResponse& response,
+               OutputFormat format, std::ostream& out) {
+  PrintItems(response, response.waitlist_entries(), response.next_page_token(),
              format, out);
 }
 

@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "careers/v1/booking_service.pb.h"
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
+#include "google/type/timeofday.pb.h"
 
 // How careersctl prints resources and lists: protobuf JSON for scripts, or
 // aligned text tables for people. Stateless; thread-safe.
@@ -32,6 +34,15 @@ std::string FormatDate(const google::type::Date& date);
 // RFC 3339 in UTC ("2024-05-31T09:30:00Z"); "" when unset (the epoch).
 std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
 
+// "09:30"; "24:00" for the end of the day.
+std::string FormatTimeOfDay(const google::type::TimeOfDay& time);
+
+// `ts` as wall time in the IANA zone `time_zone` (UTC when empty or
+// unknown), in absl::FormatTime's `format` ("%Y-%m-%d %H:%M"); "" when unset.
+std::string FormatLocalTime(const google::protobuf::Timestamp& ts,
+                            const std::string& time_zone,
+                            const std::string& format);
+
 // One resource: JSON, or a table of `field  value` rows.
 void PrintResource(const v1::Profile& profile, OutputFormat format,
                    std::ostream& out);
@@ -48,6 +59,14 @@ void PrintResource(const v1::Location& location, OutputFormat format,
 void PrintResource(const v1::Consent& consent, OutputFormat format,
                    std::ostream& out);
 void PrintResource(const v1::GuardianLink& link, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::AppointmentType& type, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::AvailabilityRule& rule, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::Appointment& appointment, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::WaitlistEntry& entry, OutputFormat format,
                    std::ostream& out);
 
 // A page (or, after --all, every page) of a list: the whole response as
@@ -70,6 +89,14 @@ void PrintList(const v1::ListConsentsResponse& response, OutputFormat format,
 void PrintList(const v1::ListGuardianLinksResponse& response,
                OutputFormat format, std::ostream& out);
 void PrintList(const v1::ListAccessEventsResponse& response,
+               OutputFormat format, std::ostream& out);
+void PrintList(const v1::ListAppointmentTypesResponse& response,
+               OutputFormat format, std::ostream& out);
+void PrintList(const v1::ListAvailabilityRulesResponse& response,
+               OutputFormat format, std::ostream& out);
+void PrintList(const v1::ListAppointmentsResponse& response,
+               OutputFormat format, std::ostream& out);
+void PrintList(const v1::ListWaitlistEntriesResponse& response,
                OutputFormat format, std::ostream& out);
 
 }  // namespace careers::cli

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "careers/v1/booking_service.grpc.pb.h"
 #include "careers/v1/consent_service.grpc.pb.h"
 #include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
@@ -15,6 +16,7 @@ struct Stubs {
   std::unique_ptr<v1::ProfileService::StubInterface> profiles;
   std::unique_ptr<v1::DirectoryService::StubInterface> directory;
   std::unique_ptr<v1::ConsentService::StubInterface> consents;
+  std::unique_ptr<v1::BookingService::StubInterface> booking;
 };
 
 }  // namespace careers::cli

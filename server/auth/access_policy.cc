@@ -28,6 +28,16 @@ enum class Rule {
   kDirectoryCreate,      // create an adviser or location in organisations/{x}
   kAdviserManage,        // change advisers/{x}
   kLocationManage,       // change locations/{x}
+  kPublicRead,           // appointment types and slots: anyone signed in
+  kTypeCreate,           // create an appointment type of organisations/{x}
+  kTypeManage,           // change appointmentTypes/{x}
+  kCalendarRead,         // read advisers/{x}'s availability rules
+  kCalendarManage,       // change advisers/{x}'s availability rules
+  kBook,                 // book or join a waitlist for profiles/{x}
+  kBookingRead,          // read appointments/{x} or waitlistEntries/{x}
+  kBookingChange,        // cancel, reschedule, accept, withdraw
+  kAttendance,           // record attendance of appointments/{x}
+  kAppointmentList,      // list or export profiles/advisers/organisations {x}
 };
 
 const std::map<std::string, Rule, std::less<>>& Rules() {
@@ -80,6 +90,30 @@ const std::map<std::string, Rule, std::less<>>& Rules() {
       {"careers.v1.DirectoryService/GetLocation", Rule::kDirectoryRead},
       {"careers.v1.DirectoryService/ListLocations", Rule::kDirectoryRead},
       {"careers.v1.DirectoryService/UpdateLocation", Rule::kLocationManage},
+
+      {"careers.v1.BookingService/CreateAppointmentType", Rule::kTypeCreate},
+      {"careers.v1.BookingService/GetAppointmentType", Rule::kPublicRead},
+      {"careers.v1.BookingService/ListAppointmentTypes", Rule::kPublicRead},
+      {"careers.v1.BookingService/UpdateAppointmentType", Rule::kTypeManage},
+      {"careers.v1.BookingService/CreateAvailabilityRule",
+       Rule::kCalendarManage},
+      {"careers.v1.BookingService/GetAvailabilityRule", Rule::kCalendarRead},
+      {"careers.v1.BookingService/ListAvailabilityRules", Rule::kCalendarRead},
+      {"careers.v1.BookingService/DeleteAvailabilityRule",
+       Rule::kCalendarManage},
+      {"careers.v1.BookingService/SearchAvailability", Rule::kPublicRead},
+      {"careers.v1.BookingService/CreateAppointment", Rule::kBook},
+      {"careers.v1.BookingService/GetAppointment", Rule::kBookingRead},
+      {"careers.v1.BookingService/ListAppointments", Rule::kAppointmentList},
+      {"careers.v1.BookingService/CancelAppointment", Rule::kBookingChange},
+      {"careers.v1.BookingService/RescheduleAppointment", Rule::kBookingChange},
+      {"careers.v1.BookingService/RecordAttendance", Rule::kAttendance},
+      {"careers.v1.BookingService/ExportCalendar", Rule::kAppointmentList},
+      {"careers.v1.BookingService/CreateWaitlistEntry", Rule::kBook},
+      {"careers.v1.BookingService/GetWaitlistEntry", Rule::kBookingRead},
+      {"careers.v1.BookingService/ListWaitlistEntries", Rule::kAppointmentList},
+      {"careers.v1.BookingService/AcceptWaitlistOffer", Rule::kBookingChange},
+      {"careers.v1.BookingService/WithdrawWaitlistEntry", Rule::kBookingChange},
   };
   return *rules;
 }
@@ -96,6 +130,11 @@ bool IsPersonData(Rule rule) {
     case Rule::kGuardianLinkEnd:
     case Rule::kGuardianLinkConfirm:
     case Rule::kAccessEventsRead:
+    case Rule::kBook:
+    case Rule::kBookingRead:
+    case Rule::kBookingChange:
+    case Rule::kAttendance:
+    case Rule::kAppointmentList:
       return true;
     default:
       return false;
@@ -128,8 +167,9 @@ absl::Status Denied(const Principal& p, absl::string_view method,
 }  // namespace
 
 ServicePolicy::ServicePolicy(domain::AccessFacts& facts,
-                             domain::DirectoryLookup& directory)
-    : facts_(facts), directory_(directory) {}
+                             domain::DirectoryLookup& directory,
+                             domain::BookingLookup& booking)
+    : facts_(facts), directory_(directory), booking_(booking) {}
 
 std::vector<std::string> ServicePolicy::MethodsWithRules() {
   std::vector<std::string> methods;
@@ -169,7 +209,39 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(
   const AccessGrant grant{IsPersonData(rule)};
   if (p.role == Role::kAdmin) return grant;
 
-  const std::string profile_id = IdAfter(resource, "profiles");
+  // Appointments and waitlist entries are top-level: whose they are, and
+  // whose adviser, is looked up. A missing one is refused like a foreign
+  // one (no existence leak).
+  std::string profile_id = IdAfter(resource, "profiles");
+  std::optional<domain::BookingParties> parties;
+  if (const std::string id = IdAfter(resource, "appointments"); !id.empty()) {
+    CAREERS_ASSIGN_OR_RETURN(parties, booking_.AppointmentParties(ctx, id));
+    if (!parties) return Denied(p, method, resource);
+  } else if (const std::string entry = IdAfter(resource, "waitlistEntries");
+             !entry.empty()) {
+    CAREERS_ASSIGN_OR_RETURN(parties,
+                             booking_.WaitlistEntryParties(ctx, entry));
+    if (!parties) return Denied(p, method, resource);
+  }
+  if (parties) profile_id = parties->profile_id;
+  // Staff of the adviser's organisation are a party to its appointments.
+  const bool staff_party =
+      parties && p.IsStaff() && parties->organisation_id == OrganisationId(p);
+  // The signed-in adviser's own id ("" for anyone else).
+  auto adviser_self = [&]() -> absl::StatusOr<std::string> {
+    if (p.role != Role::kAdviser) return std::string();
+    CAREERS_ASSIGN_OR_RETURN(std::optional<domain::AdviserIdentity> self,
+                             directory_.FindAdviserBySubject(ctx, p.subject));
+    return self ? self->adviser_id : std::string();
+  };
+  // Staff of the organisation of advisers/{x} in the resource.
+  auto adviser_colleague = [&]() -> absl::StatusOr<bool> {
+    const std::string adviser_id = IdAfter(resource, "advisers");
+    if (!p.IsStaff() || adviser_id.empty()) return false;
+    CAREERS_ASSIGN_OR_RETURN(std::optional<std::string> org,
+                             directory_.OrganisationOfAdviser(ctx, adviser_id));
+    return org.has_value() && *org == OrganisationId(p);
+  };
   const bool own = p.role == Role::kPerson && !profile_id.empty() &&
                    p.profile == absl::StrCat("profiles/", profile_id);
   // Lazily asked facts: most calls need at most one of them.
@@ -267,6 +339,72 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(
                   : directory_.OrganisationOfLocation(ctx, id);
       if (!org.ok()) return org.status();
       return allow_if(org->has_value() && **org == OrganisationId(p));
+    }
+    case Rule::kPublicRead:
+      return grant;
+    case Rule::kTypeCreate:
+      return allow_if(p.role == Role::kOrgAdmin && !OrganisationId(p).empty() &&
+                      IdAfter(resource, "organisations") == OrganisationId(p));
+    case Rule::kTypeManage: {
+      if (p.role != Role::kOrgAdmin) return Denied(p, method, resource);
+      CAREERS_ASSIGN_OR_RETURN(std::optional<std::string> org,
+                               booking_.OrganisationOfAppointmentType(
+                                   ctx, IdAfter(resource, "appointmentTypes")));
+      return allow_if(org.has_value() && *org == OrganisationId(p));
+    }
+    case Rule::kCalendarRead: {
+      CAREERS_ASSIGN_OR_RETURN(bool colleague, adviser_colleague());
+      return allow_if(colleague);
+    }
+    case Rule::kCalendarManage: {
+      CAREERS_ASSIGN_OR_RETURN(std::string self, adviser_self());
+      if (!self.empty() && self == IdAfter(resource, "advisers")) return grant;
+      if (p.role != Role::kOrgAdmin) return Denied(p, method, resource);
+      CAREERS_ASSIGN_OR_RETURN(bool colleague, adviser_colleague());
+      return allow_if(colleague);
+    }
+    case Rule::kBook: {
+      if (own) return grant;
+      if (p.role == Role::kService)
+        return allow_if(p.HasScope("appointments.write"));
+      CAREERS_ASSIGN_OR_RETURN(bool is_guardian, guardian());
+      if (is_guardian) return grant;
+      CAREERS_ASSIGN_OR_RETURN(bool is_shared, shared());
+      return allow_if(is_shared);
+    }
+    case Rule::kBookingRead:
+    case Rule::kBookingChange: {
+      if (own || staff_party) return grant;
+      if (p.role == Role::kService) {
+        return allow_if(p.HasScope(rule == Rule::kBookingRead
+                                       ? "appointments.read"
+                                       : "appointments.write"));
+      }
+      CAREERS_ASSIGN_OR_RETURN(bool is_guardian, guardian());
+      return allow_if(is_guardian);
+    }
+    case Rule::kAttendance: {
+      if (!parties) return Denied(p, method, resource);
+      if (p.role == Role::kOrgAdmin) return allow_if(staff_party);
+      CAREERS_ASSIGN_OR_RETURN(std::string self, adviser_self());
+      return allow_if(!self.empty() && self == parties->adviser_id);
+    }
+    case Rule::kAppointmentList: {
+      if (!profile_id.empty()) {  // a person's appointments
+        if (own) return grant;
+        if (p.role == Role::kService)
+          return allow_if(p.HasScope("appointments.read"));
+        CAREERS_ASSIGN_OR_RETURN(bool is_guardian, guardian());
+        if (is_guardian) return grant;
+        CAREERS_ASSIGN_OR_RETURN(bool is_shared, shared());
+        return allow_if(is_shared);
+      }
+      if (!IdAfter(resource, "advisers").empty()) {  // an adviser's agenda
+        CAREERS_ASSIGN_OR_RETURN(bool colleague, adviser_colleague());
+        return allow_if(colleague);
+      }
+      return allow_if(p.IsStaff() && !OrganisationId(p).empty() &&
+                      IdAfter(resource, "organisations") == OrganisationId(p));
     }
   }
   return Denied(p, method, resource);

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/domain/booking_repository.h"
 #include "server/domain/consent_repository.h"
 #include "server/domain/profile_repository.h"
 #include "server/domain/request_context.h"
@@ -52,11 +53,20 @@ class AccessPolicy {
 // - org_admin: their own organisation, its advisers and locations;
 // - service: only what its scopes name (profiles.read, profiles.write);
 // - anyone signed in: the public directory (organisations, advisers'
-//   public fields, locations).
+//   public fields, locations), appointment types and bookable slots;
+// - booking: the person books for themselves, a guardian for a linked
+//   person (while the link is in force), staff for a profile shared with
+//   their organisation, a service with `appointments.write`; an
+//   appointment or waitlist entry is seen and changed by its person, their
+//   guardian, and staff of the adviser's organisation; attendance is
+//   recorded by the appointment's adviser or their org_admin; an adviser
+//   manages their own availability rules, an org_admin those of their
+//   organisation's advisers and its appointment types.
 // Thread-safe; the facts and directory must outlive it.
 class ServicePolicy final : public AccessPolicy {
  public:
-  ServicePolicy(domain::AccessFacts& facts, domain::DirectoryLookup& directory);
+  ServicePolicy(domain::AccessFacts& facts, domain::DirectoryLookup& directory,
+                domain::BookingLookup& booking);
 
   absl::StatusOr<AccessGrant> Check(const RequestContext& ctx,
                                     absl::string_view method,
@@ -70,6 +80,7 @@ class ServicePolicy final : public AccessPolicy {
  private:
   domain::AccessFacts& facts_;
   domain::DirectoryLookup& directory_;
+  domain::BookingLookup& booking_;
 };
 
 }  // namespace careers::auth

@@ -93,8 +93,9 @@ class ConsentRepository {
 class AccessRecorder {
  public:
   virtual ~AccessRecorder() = default;
-  // `resource` is the name read, under profiles/{profile}.
+  // `resource` is the name read; `profile_id` the person it belongs to.
   virtual void RecordRead(const RequestContext& ctx,
+                          absl::string_view profile_id,
                           absl::string_view resource) = 0;
 };
 

@@ -68,7 +68,8 @@ v1::GuardianLink Consents::WithEffect(const GuardianLinkRow& row) const {
 
 void Consents::RecordRead(const RequestContext& ctx,
                           absl::string_view resource) {
-  if (ctx.record_access) recorder_.RecordRead(ctx, resource);
+  if (ctx.record_access)
+    recorder_.RecordRead(ctx, names::ProfileIdOf(resource), resource);
 }
 
 // ---------------------------------------------------------------- consents

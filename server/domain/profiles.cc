@@ -71,7 +71,8 @@ Profiles::Profiles(ProfileRepository& repository, DirectoryLookup& directory,
 
 void Profiles::RecordRead(const RequestContext& ctx,
                           absl::string_view resource) {
-  if (ctx.record_access) recorder_.RecordRead(ctx, resource);
+  if (ctx.record_access)
+    recorder_.RecordRead(ctx, names::ProfileIdOf(resource), resource);
 }
 
 absl::CivilDay Profiles::Today() const {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "server/domain/errors.h"
 
 namespace careers::names {
@@ -65,6 +66,11 @@ absl::StatusOr<ChildId> ParseChildName(absl::string_view field,
 
 std::string Name(absl::string_view collection, absl::string_view id) {
   return absl::StrCat(collection, "/", id);
+}
+
+std::string ProfileIdOf(absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, "profiles/")) return "";
+  return std::string(name.substr(0, name.find('/')));
 }
 
 std::string ChildName(absl::string_view parent_collection,

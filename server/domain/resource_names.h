@@ -16,6 +16,10 @@ inline constexpr absl::string_view kActions = "actions";
 inline constexpr absl::string_view kOrganisations = "organisations";
 inline constexpr absl::string_view kAdvisers = "advisers";
 inline constexpr absl::string_view kLocations = "locations";
+inline constexpr absl::string_view kAppointmentTypes = "appointmentTypes";
+inline constexpr absl::string_view kAvailabilityRules = "availabilityRules";
+inline constexpr absl::string_view kAppointments = "appointments";
+inline constexpr absl::string_view kWaitlistEntries = "waitlistEntries";
 
 // Ids the server accepts in names: 1–63 of [a-z0-9-], not starting with '-'.
 bool IsValidId(absl::string_view id);
@@ -41,6 +45,10 @@ absl::StatusOr<ChildId> ParseChildName(absl::string_view field,
                                        absl::string_view collection);
 
 std::string Name(absl::string_view collection, absl::string_view id);
+
+// The profile id of a name under profiles/{profile} ("profiles/p/goals/g"
+// → "p"); "" for other names.
+std::string ProfileIdOf(absl::string_view name);
 std::string ChildName(absl::string_view parent_collection,
                       absl::string_view parent_id, absl::string_view collection,
                       absl::string_view id);

@@ -17,13 +17,6 @@ constexpr char kColumns[] =
     "action, method, resource, request_id)";
 constexpr int kChunk = 32;  // rows per multi-row INSERT
 
-// "profiles/{p}/..." → p.
-std::string ProfileIdOf(absl::string_view resource) {
-  absl::string_view rest = resource;
-  if (!absl::ConsumePrefix(&rest, "profiles/")) return "";
-  return std::string(rest.substr(0, rest.find('/')));
-}
-
 std::string OrganisationIdOf(const auth::Principal& p) {
   if (!p.IsStaff()) return "";
   return p.organisation.substr(p.organisation.find('/') + 1);
@@ -33,7 +26,12 @@ std::string OrganisationIdOf(const auth::Principal& p) {
 
 void WriteAccessEvent(Connection& c, const RequestContext& ctx,
                       absl::string_view resource) {
-  const std::string profile_id = ProfileIdOf(resource);
+  WriteAccessEvent(c, ctx, names::ProfileIdOf(resource), resource);
+}
+
+void WriteAccessEvent(Connection& c, const RequestContext& ctx,
+                      absl::string_view profile_id,
+                      absl::string_view resource) {
   if (!ctx.record_access || profile_id.empty()) return;  // not a person's data
   const absl::Time now = absl::Now();
   c.Prepare(absl::StrCat("INSERT INTO access_events ", kColumns,
@@ -79,10 +77,11 @@ void BatchedAccessLog::Stop() {
 }
 
 void BatchedAccessLog::RecordRead(const RequestContext& ctx,
+                                  absl::string_view profile_id,
                                   absl::string_view resource) {
-  if (!ctx.record_access) return;
+  if (!ctx.record_access || profile_id.empty()) return;
   const absl::Time now = absl::Now();
-  Event e{ProfileIdOf(resource),
+  Event e{std::string(profile_id),
           NewResourceId(now),
           now,
           ctx.principal.subject,

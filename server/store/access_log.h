@@ -7,11 +7,14 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "careers/v1/consent_service.pb.h"
 #include "server/domain/consent_repository.h"
+#include "server/domain/resource_names.h"
 #include "server/store/connection.h"
 #include "server/store/database.h"
 
@@ -21,6 +24,33 @@ namespace careers::store {
 // `resource` (a name under profiles/{profile}), if the context asks for it.
 void WriteAccessEvent(Connection& c, const RequestContext& ctx,
                       absl::string_view resource);
+// The same for a resource of `profile_id` outside profiles/{profile}
+// (appointments/{a}, waitlistEntries/{w}).
+void WriteAccessEvent(Connection& c, const RequestContext& ctx,
+                      absl::string_view profile_id, absl::string_view resource);
+
+// Whether a resource message has a `profile` name field (appointments,
+// waitlist entries): the person it belongs to though it is not under them.
+template <typename T, typename = void>
+struct HasProfileField : std::false_type {};
+template <typename T>
+struct HasProfileField<
+    T, std::void_t<decltype(std::declval<const T&>().profile())>>
+    : std::is_same<decltype(std::declval<const T&>().profile()),
+                   const std::string&> {};
+
+// Records a write to `resource`: under the profile its name is in, or the
+// one its `profile` field names (appointments, waitlist entries).
+template <typename Resource>
+void WriteAccessEventFor(Connection& c, const RequestContext& ctx,
+                         const Resource& resource) {
+  if constexpr (HasProfileField<Resource>::value) {
+    WriteAccessEvent(c, ctx, names::ProfileIdOf(resource.profile()),
+                     resource.name());
+  } else {
+    WriteAccessEvent(c, ctx, resource.name());
+  }
+}
 
 // Records reads in batches on a thread of its own, so a read costs the
 // caller no database round trip. Events wait in memory (up to `max_queued`;
@@ -43,7 +73,7 @@ class BatchedAccessLog final : public domain::AccessRecorder {
   // Writes everything queued so far; OK once it is all in the database.
   absl::Status Flush();
 
-  void RecordRead(const RequestContext& ctx,
+  void RecordRead(const RequestContext& ctx, absl::string_view profile_id,
                   absl::string_view resource) override;
 
   // Events dropped because the queue was full (never expected).

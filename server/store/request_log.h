@@ -63,7 +63,7 @@ absl::StatusOr<Resource> CreateOnce(
         if (!inserted.ok()) return inserted.status();
         result = *std::move(inserted);
         if (key != nullptr) RecordResponse(c, *key, result);
-        WriteAccessEvent(c, ctx, result.name());
+        WriteAccessEventFor(c, ctx, result);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

@@ -122,7 +122,7 @@ absl::StatusOr<T> UpdateOne(
         if (absl::Status s = mutate(c, updated); !s.ok()) return s;
         updated.set_name(row->value.name());
         if (absl::Status s = write(c, updated); !s.ok()) return s;
-        WriteAccessEvent(c, ctx, updated.name());
+        WriteAccessEventFor(c, ctx, updated);
         updated.set_etag(
             MakeEtag(updated.name(), row->create_time, row->version + 1));
         result = std::move(updated);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "careers/v1/booking_service.pb.h"
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
@@ -21,10 +22,40 @@ namespace {
 // The facts of a small world: profile p1 is the person's own, the
 // guardian's ward (under 16, link l1) and shared with org-a; p2 is shared
 // with org-b only (its link l2 belongs to someone else); p3 with nobody.
-// Adviser a1 and location x1 are in org-a, a2 and x2 in org-b.
+// Adviser a1 and location x1 are in org-a, a2 and x2 in org-b; the
+// adviser principal is a1. Appointment apN and waitlist entry wN are pN's
+// with adviser aN (a3 in no organisation); appointment type tN is org-a's,
+// org-b's, nobody's.
 class WorldFacts final : public domain::AccessFacts,
-                         public domain::DirectoryLookup {
+                         public domain::DirectoryLookup,
+                         public domain::BookingLookup {
  public:
+  static std::optional<domain::BookingParties> PartiesOf(
+      absl::string_view id, absl::string_view prefix) {
+    if (!absl::StartsWith(id, prefix) || id.size() != prefix.size() + 1)
+      return std::nullopt;
+    const char n = id.back();
+    if (n < '1' || n > '3') return std::nullopt;
+    return domain::BookingParties{absl::StrCat("p", std::string(1, n)),
+                                  absl::StrCat("a", std::string(1, n)),
+                                  n == '1'   ? "org-a"
+                                  : n == '2' ? "org-b"
+                                             : "nowhere"};
+  }
+  absl::StatusOr<std::optional<domain::BookingParties>> AppointmentParties(
+      const RequestContext&, const std::string& id) override {
+    return PartiesOf(id, "ap");
+  }
+  absl::StatusOr<std::optional<domain::BookingParties>> WaitlistEntryParties(
+      const RequestContext&, const std::string& id) override {
+    return PartiesOf(id, "w");
+  }
+  absl::StatusOr<std::optional<std::string>> OrganisationOfAppointmentType(
+      const RequestContext&, const std::string& id) override {
+    if (id == "t1") return std::string("org-a");
+    if (id == "t2") return std::string("org-b");
+    return std::nullopt;
+  }
   absl::StatusOr<bool> IsSharedWith(const RequestContext&,
                                     const std::string& profile,
                                     const std::string& org) override {
@@ -56,8 +87,9 @@ class WorldFacts final : public domain::AccessFacts,
     return true;
   }
   absl::StatusOr<std::optional<domain::AdviserIdentity>> FindAdviserBySubject(
-      const RequestContext&, const std::string&) override {
-    return std::nullopt;
+      const RequestContext&, const std::string& subject) override {
+    if (subject != "staff-sub") return std::nullopt;
+    return domain::AdviserIdentity{"a1", "org-a", true, false};
   }
   absl::StatusOr<std::optional<std::string>> OrganisationOfAdviser(
       const RequestContext&, const std::string& id) override {
@@ -92,6 +124,15 @@ enum class Kind {
   kDirectoryCreate,
   kAdviserChange,
   kLocationChange,
+  kPublicRead,
+  kTypeCreate,
+  kTypeChange,
+  kCalendarRead,
+  kCalendarChange,
+  kBook,
+  kBooking,  // read or change an appointment or waitlist entry
+  kAttendance,
+  kBookingList,
 };
 
 const std::map<std::string, Kind>& Spec() {
@@ -138,6 +179,27 @@ const std::map<std::string, Kind>& Spec() {
       {"DirectoryService/GetLocation", Kind::kDirectoryRead},
       {"DirectoryService/ListLocations", Kind::kDirectoryRead},
       {"DirectoryService/UpdateLocation", Kind::kLocationChange},
+      {"BookingService/CreateAppointmentType", Kind::kTypeCreate},
+      {"BookingService/GetAppointmentType", Kind::kPublicRead},
+      {"BookingService/ListAppointmentTypes", Kind::kPublicRead},
+      {"BookingService/UpdateAppointmentType", Kind::kTypeChange},
+      {"BookingService/CreateAvailabilityRule", Kind::kCalendarChange},
+      {"BookingService/GetAvailabilityRule", Kind::kCalendarRead},
+      {"BookingService/ListAvailabilityRules", Kind::kCalendarRead},
+      {"BookingService/DeleteAvailabilityRule", Kind::kCalendarChange},
+      {"BookingService/SearchAvailability", Kind::kPublicRead},
+      {"BookingService/CreateAppointment", Kind::kBook},
+      {"BookingService/GetAppointment", Kind::kBooking},
+      {"BookingService/ListAppointments", Kind::kBookingList},
+      {"BookingService/CancelAppointment", Kind::kBooking},
+      {"BookingService/RescheduleAppointment", Kind::kBooking},
+      {"BookingService/RecordAttendance", Kind::kAttendance},
+      {"BookingService/ExportCalendar", Kind::kBookingList},
+      {"BookingService/CreateWaitlistEntry", Kind::kBook},
+      {"BookingService/GetWaitlistEntry", Kind::kBooking},
+      {"BookingService/ListWaitlistEntries", Kind::kBookingList},
+      {"BookingService/AcceptWaitlistOffer", Kind::kBooking},
+      {"BookingService/WithdrawWaitlistEntry", Kind::kBooking},
   };
   return *spec;
 }
@@ -161,6 +223,7 @@ std::string ResourceFor(Kind kind, absl::string_view method, Relation r) {
                           : r == Relation::kOther ? "organisations/org-b"
                                                   : "organisations/nowhere";
   const absl::string_view rpc = method.substr(method.find('/') + 1);
+  const char* n = r == Relation::kOwn ? "1" : r == Relation::kOther ? "2" : "3";
   switch (kind) {
     case Kind::kProfileCreate:
     case Kind::kProfileList:
@@ -184,6 +247,28 @@ std::string ResourceFor(Kind kind, absl::string_view method, Relation r) {
       return absl::StrCat("locations/", r == Relation::kOwn     ? "x1"
                                         : r == Relation::kOther ? "x2"
                                                                 : "x9");
+    case Kind::kPublicRead:
+      return absl::StrContains(rpc, "List") ? "" : "appointmentTypes/t1";
+    case Kind::kTypeCreate:
+      return org;
+    case Kind::kTypeChange:
+      return absl::StrCat("appointmentTypes/t", n);
+    case Kind::kCalendarRead:
+    case Kind::kCalendarChange:
+      return absl::StrCat(
+          "advisers/a", n,
+          absl::StartsWith(rpc, "Create") || absl::StartsWith(rpc, "List")
+              ? ""
+              : "/availabilityRules/r1");
+    case Kind::kBook:
+    case Kind::kBookingList:
+      return profile;
+    case Kind::kBooking:
+    case Kind::kAttendance:
+      return absl::StrCat(absl::StrContains(rpc, "Waitlist")
+                              ? "waitlistEntries/w"
+                              : "appointments/ap",
+                          n);
     default:
       // Creates and lists name the profile; others something in it.
       if (absl::StartsWith(rpc, "Create") || absl::StartsWith(rpc, "List"))
@@ -226,6 +311,19 @@ bool Expected(Kind kind, Role role, Relation r) {
     case Kind::kAdviserChange:
     case Kind::kLocationChange:
       return own && role == Role::kOrgAdmin;
+    case Kind::kPublicRead:
+      return true;
+    case Kind::kTypeCreate:
+    case Kind::kTypeChange:
+      return own && role == Role::kOrgAdmin;
+    case Kind::kCalendarRead:
+    case Kind::kCalendarChange:
+    case Kind::kAttendance:
+      return own && staff;
+    case Kind::kBook:
+    case Kind::kBooking:
+    case Kind::kBookingList:
+      return own && role != Role::kService;
   }
   return false;
 }
@@ -263,8 +361,8 @@ Principal PrincipalFor(Role role) {
 // is added.
 std::vector<std::string> AllMethods() {
   const google::protobuf::Descriptor* linked[] = {
-      v1::Consent::descriptor(), v1::Organisation::descriptor(),
-      v1::Profile::descriptor()};
+      v1::Appointment::descriptor(), v1::Consent::descriptor(),
+      v1::Organisation::descriptor(), v1::Profile::descriptor()};
   (void)linked;
   std::vector<std::string> methods;
   for (absl::string_view file : absl::StrSplit(CAREERS_API_PROTO_FILES, ',')) {
@@ -303,7 +401,7 @@ TEST(AccessPolicy, EveryMethodHasARuleAndAnExpectation) {
 
 TEST(AccessPolicy, Matrix) {
   WorldFacts world;
-  ServicePolicy policy(world, world);
+  ServicePolicy policy(world, world, world);
   int checked = 0;
   for (const std::string& method : AllMethods()) {
     const auto spec =
@@ -328,12 +426,53 @@ TEST(AccessPolicy, Matrix) {
       }
     }
   }
-  EXPECT_GE(checked, 40 * 6 * 3);
+  EXPECT_GE(checked, 60 * 6 * 3);
+}
+
+// Beyond the matrix: agendas, colleagues and services with booking scopes.
+TEST(AccessPolicy, BookingAgendasColleaguesAndScopes) {
+  WorldFacts world;
+  ServicePolicy policy(world, world, world);
+  auto allowed = [&](Role role, absl::string_view method,
+                     absl::string_view resource,
+                     std::vector<std::string> scopes = {}) {
+    RequestContext ctx;
+    ctx.principal = PrincipalFor(role);
+    if (!scopes.empty()) ctx.principal.scopes = scopes;
+    return policy
+        .Check(ctx, absl::StrCat("careers.v1.BookingService/", method),
+               resource)
+        .ok();
+  };
+  // An organisation's staff see its advisers' agendas and its listing.
+  EXPECT_TRUE(allowed(Role::kAdviser, "ListAppointments", "advisers/a1"));
+  EXPECT_FALSE(allowed(Role::kAdviser, "ListAppointments", "advisers/a2"));
+  EXPECT_TRUE(allowed(Role::kOrgAdmin, "ExportCalendar", "advisers/a1"));
+  EXPECT_FALSE(allowed(Role::kPerson, "ListAppointments", "advisers/a1"));
+  EXPECT_TRUE(
+      allowed(Role::kOrgAdmin, "ListAppointments", "organisations/org-a"));
+  EXPECT_FALSE(
+      allowed(Role::kAdviser, "ListAppointments", "organisations/org-b"));
+  // Staff of the adviser's organisation handle its appointments even when
+  // the profile is not shared with them: ap3 is p3's with a3 (nowhere);
+  // the missing appointment ap9 is refused like a foreign one.
+  EXPECT_FALSE(allowed(Role::kAdviser, "GetAppointment", "appointments/ap3"));
+  EXPECT_FALSE(allowed(Role::kPerson, "GetAppointment", "appointments/ap9"));
+  // Services only with the booking scopes.
+  EXPECT_TRUE(allowed(Role::kService, "GetAppointment", "appointments/ap3",
+                      {"appointments.read"}));
+  EXPECT_FALSE(allowed(Role::kService, "CancelAppointment", "appointments/ap3",
+                       {"appointments.read"}));
+  EXPECT_TRUE(allowed(Role::kService, "CreateAppointment", "profiles/p3",
+                      {"appointments.write"}));
+  // Attendance: the appointment's own adviser, not a colleague's person.
+  EXPECT_TRUE(allowed(Role::kAdviser, "RecordAttendance", "appointments/ap1"));
+  EXPECT_FALSE(allowed(Role::kPerson, "RecordAttendance", "appointments/ap1"));
 }
 
 TEST(AccessPolicy, UnknownMethodsAreDenied) {
   WorldFacts world;
-  ServicePolicy policy(world, world);
+  ServicePolicy policy(world, world, world);
   RequestContext ctx;
   ctx.principal = PrincipalFor(Role::kAdmin);
   EXPECT_EQ(policy.Check(ctx, "careers.v1.ProfileService/DeleteEverything", "")
@@ -344,7 +483,7 @@ TEST(AccessPolicy, UnknownMethodsAreDenied) {
 
 TEST(AccessPolicy, PersonDataIsMarkedForTheRecord) {
   WorldFacts world;
-  ServicePolicy policy(world, world);
+  ServicePolicy policy(world, world, world);
   RequestContext ctx;
   ctx.principal = PrincipalFor(Role::kAdviser);
   EXPECT_TRUE(
@@ -358,7 +497,7 @@ TEST(AccessPolicy, PersonDataIsMarkedForTheRecord) {
 
 TEST(AccessPolicy, VisibilityFollowsTheRole) {
   WorldFacts world;
-  ServicePolicy policy(world, world);
+  ServicePolicy policy(world, world, world);
   using Seen = ProfileVisibility::Kind;
   EXPECT_EQ(policy.VisibilityFor(PrincipalFor(Role::kAdmin)).kind, Seen::kAll);
   EXPECT_EQ(policy.VisibilityFor(PrincipalFor(Role::kPerson)).kind, Seen::kOwn);

@@ -77,7 +77,7 @@ class CliConsentTest : public ::testing::Test {
           return Stubs{
               std::make_unique<StrictMock<v1::MockProfileServiceStub>>(),
               std::make_unique<StrictMock<v1::MockDirectoryServiceStub>>(),
-              std::move(owned_)};
+              std::move(owned_), nullptr};
         },
         out_, err_);
   }

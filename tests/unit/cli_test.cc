@@ -95,7 +95,7 @@ class CliTest : public ::testing::Test {
           address_ = channel.address;
           channel_ = channel;
           return Stubs{std::move(owned_stub_), std::move(owned_directory_),
-                       std::make_unique<v1::MockConsentServiceStub>()};
+                       std::make_unique<v1::MockConsentServiceStub>(), nullptr};
         },
         out_, err_);
   }

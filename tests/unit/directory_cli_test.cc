@@ -196,7 +196,7 @@ class DirectoryCliTest : public ::testing::Test {
         [this](const ChannelOptions&) {
           return Stubs{std::make_unique<v1::MockProfileServiceStub>(),
                        std::move(owned_),
-                       std::make_unique<v1::MockConsentServiceStub>()};
+                       std::make_unique<v1::MockConsentServiceStub>(), nullptr};
         },
         out_, err_, terminal);
   }

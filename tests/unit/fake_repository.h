@@ -156,7 +156,8 @@ class FakeRepository final : public domain::ProfileRepository,
     return std::nullopt;
   }
 
-  void RecordRead(const RequestContext&, absl::string_view resource) override {
+  void RecordRead(const RequestContext&, absl::string_view,
+                  absl::string_view resource) override {
     std::lock_guard<std::mutex> lock(mu_);
     reads_.emplace_back(resource);
   }
