@@ -423,6 +423,7 @@ BookingTarget Booking::TargetOf(const SlotChoice& choice,
   target.start = choice.start;
   target.end = choice.start + absl::Minutes(choice.type.duration_minutes());
   target.now = now;
+  target.offer_ttl = options_.offer_ttl;
   return target;
 }
 

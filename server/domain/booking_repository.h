@@ -117,6 +117,8 @@ struct BookingTarget {
   absl::Time now;
   std::optional<std::string> replacing_id;        // appointment to replace
   std::optional<std::string> accepting_entry_id;  // waitlist offer taken
+  // How long a group seat freed by `replacing` is offered to the waitlist.
+  absl::Duration offer_ttl = absl::Hours(24);
 };
 
 using BookingDecision =

@@ -743,6 +743,7 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
 
         // 2. The appointment it replaces.
         std::optional<Row<Appointment>> replacing;
+        int replacing_seats = 1;
         if (target.replacing_id) {
           {
             auto rs = c.Prepare(absl::StrCat("SELECT ", kAppointmentColumns,
@@ -750,7 +751,10 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
                                              "FOR UPDATE"))
                           .Bind(*target.replacing_id)
                           .Query();
-            if (rs->next()) replacing = AppointmentFromRow(*rs);
+            if (rs->next()) {
+              replacing = AppointmentFromRow(*rs);
+              replacing_seats = rs->getInt(5);
+            }
           }
           if (!replacing) {
             return errors::NotFound(
@@ -894,6 +898,14 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
               !IsLive(plan.replaced->state())) {
             CancelReminders(c, IdOf(plan.replaced->name()),
                             ChangeTime(*plan.replaced));
+            // A group seat left by a reschedule goes to the waitlist, as
+            // on a cancellation.
+            if (replacing_seats > 1) {
+              OfferFreedSeat(c, ctx, IdOf(plan.replaced->adviser()),
+                             IdOf(plan.replaced->appointment_type()),
+                             FromProtoTimestamp(plan.replaced->start_time()),
+                             {target.now, target.offer_ttl});
+            }
           }
         }
         const absl::Time create = FromProtoTimestamp(a.create_time());

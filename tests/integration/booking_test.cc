@@ -529,6 +529,30 @@ TEST_F(BookingTest, WaitlistOfferAcceptAndExpiry) {
   EXPECT_TRUE(Book(p5, "adv-1", "talk", session).ok());
 }
 
+TEST_F(BookingTest, AGroupSeatLeftByARescheduleGoesToTheWaitlist) {
+  NewType("talk", [](v1::AppointmentType& t) { t.set_seats(2); });
+  WeeklyHours("adv-1", 9, 10);
+  const absl::Time session = Utc(2027, 1, 8, 9);
+  const std::string p1 = NewProfile("g1"), p2 = NewProfile("g2"),
+                    p3 = NewProfile("g3");
+  absl::StatusOr<Appointment> a1 = Book(p1, "adv-1", "talk", session);
+  ASSERT_TRUE(a1.ok() && Book(p2, "adv-1", "talk", session).ok());
+  v1::CreateWaitlistEntryRequest join;
+  WaitlistEntry& e = *join.mutable_waitlist_entry();
+  e.set_profile(p3);
+  e.set_adviser("advisers/adv-1");
+  e.set_appointment_type("appointmentTypes/talk");
+  *e.mutable_start_time() = ToProtoTimestamp(session);
+  e.set_channel(v1::Adviser::IN_PERSON);
+  absl::StatusOr<WaitlistEntry> w3 = booking_->CreateWaitlistEntry(Ctx(), join);
+  ASSERT_TRUE(w3.ok()) << w3.status();
+  ASSERT_TRUE(Reschedule(a1->name(), Utc(2027, 1, 9, 9)).ok());
+  v1::GetWaitlistEntryRequest get;
+  get.set_name(w3->name());
+  EXPECT_EQ(booking_->GetWaitlistEntry(Ctx(), get)->state(),
+            WaitlistEntry::OFFERED);
+}
+
 TEST_F(BookingTest, RetriedBookingsAreOneAppointment) {
   NewType("interview");
   WeeklyHours("adv-1");
