@@ -120,6 +120,10 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
   app.add_option("--tls-client-ca", c.tls_client_ca_file,
                  "require client certificates signed by this PEM CA (mTLS)")
       ->envname("CAREERS_TLS_CLIENT_CA");
+  app.add_flag("--dev-log-referee-links", c.dev_log_referee_links,
+               "development only: log the single-use tokens of outside "
+               "referees' attestation requests (no mail sender yet)")
+      ->envname("CAREERS_DEV_LOG_REFEREE_LINKS");
   app.add_flag(
       "--migrate", c.migrate,
       "apply pending database migrations, then exit (before --load-demo-data)");

@@ -42,6 +42,10 @@ struct Config {
   std::string tls_key_file;
   std::string tls_client_ca_file;
 
+  // Development only: write outside referees' attestation tokens to the
+  // log (there is no mail sender yet).
+  bool dev_log_referee_links = false;
+
   // One-off commands instead of serving.
   bool migrate = false;
   bool load_demo_data = false;

@@ -25,6 +25,7 @@
 #include "server/api/health_service.h"
 #include "server/api/profile_handler.h"
 #include "server/api/rpc_interceptor.h"
+#include "server/api/skills_handler.h"
 #include "server/auth/access_policy.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/jwt_authenticator.h"
@@ -35,8 +36,10 @@
 #include "server/domain/booking.h"
 #include "server/domain/consents.h"
 #include "server/domain/directory.h"
+#include "server/domain/experiences.h"
 #include "server/domain/paging.h"
 #include "server/domain/profiles.h"
+#include "server/domain/skills.h"
 #include "server/maintenance.h"
 #include "server/store/access_log.h"
 #include "server/store/booking_store.h"
@@ -44,9 +47,11 @@
 #include "server/store/database.h"
 #include "server/store/db_url.h"
 #include "server/store/directory_store.h"
+#include "server/store/experience_store.h"
 #include "server/store/migrator.h"
 #include "server/store/profile_store.h"
 #include "server/store/request_log.h"
+#include "server/store/skill_store.h"
 
 namespace careers {
 namespace {
@@ -55,6 +60,30 @@ constexpr absl::Duration kHealthInterval = absl::Seconds(1);
 constexpr absl::Duration kHealthTimeout = absl::Seconds(2);
 constexpr absl::Duration kPurgeInterval = absl::Minutes(10);
 constexpr absl::Duration kOfferInterval = absl::Seconds(30);
+
+// Until a mail sender exists, an outside referee's request is only logged.
+// The single-use token goes to the log only in development
+// (--dev-log-referee-links), so a developer can answer it by hand; in
+// production it is never written anywhere (only its hash is stored).
+class RefereeLog final : public domain::AttestationNotifier {
+ public:
+  explicit RefereeLog(bool log_tokens) : log_tokens_(log_tokens) {}
+  void RefereeAsked(const v1::Attestation& attestation, const v1::Experience&,
+                    const std::string& token) override {
+    if (log_tokens_) {
+      spdlog::warn("development: referee asked for {}; their token is {}",
+                   attestation.name(), token);
+    } else {
+      spdlog::info(
+          "referee asked for {}: no mail sender is configured, so the request "
+          "was not sent",
+          attestation.name());
+    }
+  }
+
+ private:
+  const bool log_tokens_;
+};
 // gRPC threads beyond `concurrency`: pollers, health checks and reflection
 // must not wait behind calls that hold database connections.
 constexpr int kExtraThreads = 4;
@@ -202,6 +231,13 @@ int RunServer(const Config& config) {
   store::BookingStore booking_store(**db);
   domain::Booking booking(booking_store, directory_store, access_log, clock,
                           page_tokens);
+  store::SkillStore skill_store(**db);
+  store::ExperienceStore experience_store(**db);
+  RefereeLog referee_log(config.dev_log_referee_links);
+  domain::Skills skills(skill_store, directory_store, clock, page_tokens);
+  domain::Experiences experiences(experience_store, skill_store, profile_store,
+                                  directory_store, access_log, referee_log,
+                                  clock, page_tokens);
 
   // One-off commands.
   if (config.rollback_to) {
@@ -244,7 +280,8 @@ int RunServer(const Config& config) {
       CredentialsFrom(config);
   if (!credentials.ok()) return Fail(credentials.status(), "TLS");
   auth::JwtAuthenticator authenticator(*jwt, directory_store, clock);
-  auth::ServicePolicy policy(consent_store, directory_store, booking_store);
+  auth::ServicePolicy policy(consent_store, directory_store, booking_store,
+                             experience_store);
   api::CallRunner calls(
       authenticator, policy,
       api::DeadlinePolicy{config.default_deadline, config.max_deadline});
@@ -252,6 +289,7 @@ int RunServer(const Config& config) {
   api::DirectoryHandler directory_handler(calls, directory);
   api::ConsentHandler consent_handler(calls, consents);
   api::BookingHandler booking_handler(calls, booking);
+  api::SkillsHandler skills_handler(calls, experiences, skills);
 
   // Our own health service: it follows the database and ends Watch streams
   // at shutdown (see HealthService).
@@ -260,7 +298,8 @@ int RunServer(const Config& config) {
       {std::string(v1::ProfileService::service_full_name()),
        std::string(v1::DirectoryService::service_full_name()),
        std::string(v1::ConsentService::service_full_name()),
-       std::string(v1::BookingService::service_full_name())});
+       std::string(v1::BookingService::service_full_name()),
+       std::string(v1::SkillsService::service_full_name())});
   // Known before the first call arrives, then kept current by the probe.
   health.SetServing((*db)->Ping(kHealthTimeout).ok());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -271,6 +310,7 @@ int RunServer(const Config& config) {
   builder.RegisterService(&directory_handler);
   builder.RegisterService(&consent_handler);
   builder.RegisterService(&booking_handler);
+  builder.RegisterService(&skills_handler);
   builder.RegisterService(&health);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.SetMaxSendMessageSize(config.max_message_bytes);
@@ -318,6 +358,18 @@ int RunServer(const Config& config) {
       spdlog::warn("expiring waitlist offers: {}", expired.status().ToString());
     } else if (*expired > 0) {
       spdlog::info("{} waitlist offer(s) expired and moved on", *expired);
+    }
+  });
+  // Referees' links that ran out: the experience goes back to its state.
+  maintenance.Add("expire attestations", kPurgeInterval, [&experiences] {
+    RequestContext ctx;
+    ctx.deadline = absl::Now() + absl::Seconds(10);
+    ctx.method = "maintenance/ExpireAttestations";
+    absl::StatusOr<int> expired = experiences.ExpireAttestations(ctx);
+    if (!expired.ok()) {
+      spdlog::warn("expiring attestations: {}", expired.status().ToString());
+    } else if (*expired > 0) {
+      spdlog::info("{} attestation request(s) expired", *expired);
     }
   });
   maintenance.Add("purge request ids", kPurgeInterval, [&database] {

@@ -91,7 +91,13 @@ int RunCli(const std::vector<std::string>& args,
   AddAgendaCommand(app, selection);
   AddCalendarCommands(app, selection);
   AddWaitlistCommands(app, selection);
+  AddExperienceCommands(app, selection);
+  AddAttestationCommands(app, selection);
+  AddExportCommand(app, selection);
+  AddSkillCommands(app, selection);
   AddTokenCommands(app, selection);
+  // Last: adds to the `skills` group whichever command made it.
+  AddSkillsSummaryCommand(app, selection);
 
   try {
     // CLI11 takes the arguments in reverse order.

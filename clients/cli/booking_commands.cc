@@ -102,10 +102,14 @@ CLI::Validator Accepts(Parse parse) {
       "");
 }
 
+// `field` is called only when the flag is given, so an absent flag leaves
+// the (optional) timestamp unset rather than set to the epoch.
 CLI::Option* AddTimeOption(CLI::App& cmd, const std::string& flag,
-                           Timestamp* time, const std::string& help) {
-  return AddParsedOption<Timestamp>(cmd, flag, help, "RFC3339", ParseTimestamp,
-                                    [time](Timestamp value) { *time = value; });
+                           std::function<Timestamp*()> field,
+                           const std::string& help) {
+  return AddParsedOption<Timestamp>(
+      cmd, flag, help, "RFC3339", ParseTimestamp,
+      [field](Timestamp value) { *field() = value; });
 }
 
 // An enum flag (lower case and '-' accepted); `set` gets the number.
@@ -582,11 +586,13 @@ void AddSlotCommands(CLI::App& root, CommandSelection& selection) {
   cmd.add_option("--type", *request->mutable_appointment_type(),
                  "appointmentTypes/{appointment_type}")
       ->required();
-  AddTimeOption(cmd, "--from", request->mutable_start_time(),
-                "Slots starting at or after this time")
+  AddTimeOption(
+      cmd, "--from", [request] { return request->mutable_start_time(); },
+      "Slots starting at or after this time")
       ->required();
-  AddTimeOption(cmd, "--to", request->mutable_end_time(),
-                "Slots starting before this time (at most 31 days on)")
+  AddTimeOption(
+      cmd, "--to", [request] { return request->mutable_end_time(); },
+      "Slots starting before this time (at most 31 days on)")
       ->required();
   cmd.add_option("--adviser", *request->mutable_adviser(),
                  "Only this adviser's slots: advisers/{adviser}");
@@ -638,8 +644,10 @@ void AddAppointmentCommands(CLI::App& root, CommandSelection& selection) {
       .add_option("--type", *appointment->mutable_appointment_type(),
                   "appointmentTypes/{appointment_type}")
       ->required();
-  AddTimeOption(book.cmd, "--start", appointment->mutable_start_time(),
-                "The slot's start")
+  AddTimeOption(
+      book.cmd, "--start",
+      [appointment] { return appointment->mutable_start_time(); },
+      "The slot's start")
       ->required();
   AddChannelOption(
       book.cmd,
@@ -685,10 +693,14 @@ void AddAppointmentCommands(CLI::App& root, CommandSelection& selection) {
           },
           "Only those that started before now, most recent first")
       ->excludes(upcoming);
-  AddTimeOption(list.cmd, "--from", list_request->mutable_start_time_from(),
-                "Only those starting at or after this time");
-  AddTimeOption(list.cmd, "--to", list_request->mutable_start_time_to(),
-                "Only those starting before this time");
+  AddTimeOption(
+      list.cmd, "--from",
+      [list_request] { return list_request->mutable_start_time_from(); },
+      "Only those starting at or after this time");
+  AddTimeOption(
+      list.cmd, "--to",
+      [list_request] { return list_request->mutable_start_time_to(); },
+      "Only those starting before this time");
 
   auto cancel =
       AddMethodCommand(group, selection, "cancel",
@@ -720,9 +732,10 @@ void AddAppointmentCommands(CLI::App& root, CommandSelection& selection) {
       "new appointment",
       &Stub::RescheduleAppointment);
   v1::RescheduleAppointmentRequest* reschedule_request = &reschedule.request;
-  AddTimeOption(reschedule.cmd, "--start",
-                reschedule_request->mutable_start_time(),
-                "The new start: a slot of the same type")
+  AddTimeOption(
+      reschedule.cmd, "--start",
+      [reschedule_request] { return reschedule_request->mutable_start_time(); },
+      "The new start: a slot of the same type")
       ->required();
   reschedule.cmd.add_option("--adviser", *reschedule_request->mutable_adviser(),
                             "The new adviser (default the same)");
@@ -828,9 +841,10 @@ void AddCalendarCommands(CLI::App& root, CommandSelection& selection) {
                  "An adviser's calendar: advisers/{adviser}");
   RequireOneOf(cmd, "Whose", "Whose calendar to export",
                {"--profile", "--adviser"});
-  AddTimeOption(cmd, "--from", request->mutable_start_time_from(),
-                "Appointments starting at or after this time (default 90 "
-                "days ago)");
+  AddTimeOption(
+      cmd, "--from", [request] { return request->mutable_start_time_from(); },
+      "Appointments starting at or after this time (default 90 "
+      "days ago)");
   selection.Register(cmd, [request](CommandEnv& env) {
     google::api::HttpBody body;
     const grpc::Status status =
@@ -867,8 +881,9 @@ void AddWaitlistCommands(CLI::App& root, CommandSelection& selection) {
       .add_option("--type", *entry->mutable_appointment_type(),
                   "The session's appointmentTypes/{appointment_type}")
       ->required();
-  AddTimeOption(join.cmd, "--start", entry->mutable_start_time(),
-                "The session's start")
+  AddTimeOption(
+      join.cmd, "--start", [entry] { return entry->mutable_start_time(); },
+      "The session's start")
       ->required();
   AddChannelOption(
       join.cmd,

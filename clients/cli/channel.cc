@@ -74,7 +74,8 @@ Stubs MakeStubs(const ChannelOptions& options) {
   return Stubs{v1::ProfileService::NewStub(channel),
                v1::DirectoryService::NewStub(channel),
                v1::ConsentService::NewStub(channel),
-               v1::BookingService::NewStub(channel)};
+               v1::BookingService::NewStub(channel),
+               v1::SkillsService::NewStub(channel)};
 }
 
 }  // namespace careers::cli

@@ -8,6 +8,7 @@
 #include "careers/v1/consent_service.grpc.pb.h"
 #include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
+#include "careers/v1/skills_service.grpc.pb.h"
 #include "clients/cli/output.h"
 #include "clients/cli/rpc.h"
 #include "clients/cli/stubs.h"
@@ -55,6 +56,10 @@ template <>
 inline v1::BookingService::StubInterface& ServiceStub(CommandEnv& env) {
   return *env.stubs.booking;
 }
+template <>
+inline v1::SkillsService::StubInterface& ServiceStub(CommandEnv& env) {
+  return *env.stubs.skills;
+}
 
 // A command's body: makes its calls, prints, returns the exit code.
 using CommandBody = std::function<int(CommandEnv& env)>;
@@ -89,7 +94,8 @@ class CommandSelection {
 // `locations` (directory_commands.cc), `consents`, `guardian-links` and
 // `access-events` (consent_commands.cc), `token` (token_commands.cc),
 // `appointment-types`, `availability`, `slots`, `appointments`, `agenda`,
-// `calendar` and `waitlist` (booking_commands.cc).
+// `calendar` and `waitlist` (booking_commands.cc); `experiences`,
+// `attestations`, `skills summary` and `export` (experience_commands.cc).
 void AddProfileCommands(CLI::App& root, CommandSelection& selection);
 void AddGoalCommands(CLI::App& root, CommandSelection& selection);
 void AddActionCommands(CLI::App& root, CommandSelection& selection);
@@ -107,6 +113,15 @@ void AddAppointmentCommands(CLI::App& root, CommandSelection& selection);
 void AddAgendaCommand(CLI::App& root, CommandSelection& selection);
 void AddCalendarCommands(CLI::App& root, CommandSelection& selection);
 void AddWaitlistCommands(CLI::App& root, CommandSelection& selection);
+void AddExperienceCommands(CLI::App& root, CommandSelection& selection);
+void AddAttestationCommands(CLI::App& root, CommandSelection& selection);
+// Adds `summary` to the `skills` group, making the group if it is not there
+// yet: call it after the command adding the `skills` group.
+void AddSkillsSummaryCommand(CLI::App& root, CommandSelection& selection);
+void AddExportCommand(CLI::App& root, CommandSelection& selection);
+// `skills search|get|create|import-esco` (skills_commands.cc): makes the
+// `skills` group.
+void AddSkillCommands(CLI::App& root, CommandSelection& selection);
 
 }  // namespace careers::cli
 

@@ -515,6 +515,106 @@ std::vector<std::string> Row(const WaitlistEntry& w) {
           FormatTimestamp(w.offer_expire_time())};
 }
 
+// ---------------------------------------------- experiences and skills
+
+// "skills/focusing level 3 (self)".
+std::string SkillClaimText(const v1::SkillClaim& claim) {
+  std::string text = absl::StrCat(claim.skill(), " level ", claim.level());
+  if (claim.source() != v1::SKILL_SOURCE_UNSPECIFIED) {
+    absl::StrAppend(&text, " (",
+                    EnumText(v1::SkillSource_descriptor(), claim.source()),
+                    ")");
+  }
+  return text;
+}
+
+// "https://x/cert.pdf (application/pdf)".
+std::string EvidenceText(const v1::Evidence& evidence) {
+  if (evidence.content_type().empty()) return evidence.uri();
+  return absl::StrCat(evidence.uri(), " (", evidence.content_type(), ")");
+}
+
+Rows ExperienceFields(const v1::Experience& e) {
+  std::vector<std::string> skills;
+  for (const v1::SkillClaim& claim : e.skills()) {
+    skills.push_back(SkillClaimText(claim));
+  }
+  std::vector<std::string> evidence;
+  for (const v1::Evidence& item : e.evidence()) {
+    evidence.push_back(EvidenceText(item));
+  }
+  return {
+      {"name", e.name()},
+      {"kind", EnumText(v1::ExperienceKind_descriptor(), e.kind())},
+      {"title", e.title()},
+      {"organisation", e.organisation_name()},
+      {"start date", FormatDate(e.start_date())},
+      {"end date", FormatDate(e.end_date())},
+      {"hours", e.hours() == 0 ? "" : FormatHours(e.hours())},
+      {"skills", absl::StrJoin(skills, ", ")},
+      {"evidence", absl::StrJoin(evidence, ", ")},
+      {"reflection", e.reflection()},
+      {"state", EnumText(v1::Experience::State_descriptor(), e.state())},
+      {"verified by", e.verified_by()},
+      {"void reason", e.void_reason()},
+      {"voided by", FormatActor(e.voided_by())},
+      {"void time", FormatTimestamp(e.void_time())},
+      {"created by", FormatActor(e.created_by())},
+      {"create time", FormatTimestamp(e.create_time())},
+      {"update time", FormatTimestamp(e.update_time())},
+      {"etag", e.etag()},
+  };
+}
+
+// The adviser's name, or "Name <email>, Organisation" for a referee.
+std::string AttesterText(const v1::Attestation& a) {
+  if (!a.has_referee()) return a.adviser();
+  const v1::Attestation::Referee& referee = a.referee();
+  std::string text =
+      absl::StrCat(referee.display_name(), " <", referee.email(), ">");
+  if (!referee.organisation_name().empty()) {
+    absl::StrAppend(&text, ", ", referee.organisation_name());
+  }
+  return text;
+}
+
+Rows AttestationFields(const v1::Attestation& a) {
+  return {
+      {"name", a.name()},
+      {"attester", AttesterText(a)},
+      {"state", EnumText(v1::Attestation::State_descriptor(), a.state())},
+      {"comment", a.comment()},
+      {"requested by", FormatActor(a.requested_by())},
+      {"create time", FormatTimestamp(a.create_time())},
+      {"expire time", FormatTimestamp(a.expire_time())},
+      {"decide time", FormatTimestamp(a.decide_time())},
+      {"decided by", FormatActor(a.decided_by())},
+      {"etag", a.etag()},
+  };
+}
+
+std::vector<std::string> Header(const v1::Experience*) {
+  return {"NAME", "KIND", "TITLE", "START", "END", "HOURS", "SKILLS", "STATE"};
+}
+std::vector<std::string> Row(const v1::Experience& e) {
+  return {e.name(),
+          EnumText(v1::ExperienceKind_descriptor(), e.kind()),
+          e.title(),
+          FormatDate(e.start_date()),
+          FormatDate(e.end_date()),
+          e.hours() == 0 ? "" : FormatHours(e.hours()),
+          absl::StrCat(e.skills_size()),
+          EnumText(v1::Experience::State_descriptor(), e.state())};
+}
+std::vector<std::string> Header(const v1::Attestation*) {
+  return {"NAME", "ATTESTER", "STATE", "REQUESTED", "DECIDED"};
+}
+std::vector<std::string> Row(const v1::Attestation& a) {
+  return {a.name(), AttesterText(a),
+          EnumText(v1::Attestation::State_descriptor(), a.state()),
+          FormatTimestamp(a.create_time()), FormatTimestamp(a.decide_time())};
+}
+
 void PrintFields(const google::protobuf::Message& resource, const Rows& rows,
                  OutputFormat format, std::ostream& out) {
   if (format == OutputFormat::kJson) {
@@ -739,6 +839,58 @@ void PrintList(const v1::ListWaitlistEntriesResponse& response,
                OutputFormat format, std::ostream& out) {
   PrintItems(response, response.waitlist_entries(), response.next_page_token(),
              format, out);
+}
+
+void PrintResource(const v1::Experience& experience, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(experience, ExperienceFields(experience), format, out);
+}
+
+void PrintResource(const v1::Attestation& attestation, OutputFormat format,
+                   std::ostream& out) {
+  PrintFields(attestation, AttestationFields(attestation), format, out);
+}
+
+void PrintList(const v1::ListExperiencesResponse& response, OutputFormat format,
+               std::ostream& out) {
+  PrintItems(response, response.experiences(), response.next_page_token(),
+             format, out);
+}
+
+void PrintList(const v1::ListAttestationsResponse& response,
+               OutputFormat format, std::ostream& out) {
+  PrintItems(response, response.attestations(), response.next_page_token(),
+             format, out);
+}
+
+void PrintSkillsSummary(const v1::SkillsSummary& summary, OutputFormat format,
+                        std::ostream& out) {
+  if (format == OutputFormat::kJson) {
+    PrintJson(summary, out);
+    return;
+  }
+  if (summary.entries().empty()) {
+    out << "No skills evidenced.\n";
+    return;
+  }
+  Rows rows = {{"SKILL", "EXPERIENCES", "HOURS", "VERIFIED", "MAX LEVEL",
+                "FIRST", "LAST"}};
+  for (const v1::SkillsSummary::Entry& entry : summary.entries()) {
+    rows.push_back(
+        {entry.label().empty() ? entry.skill() : entry.label(),
+         absl::StrCat(entry.experience_count()),
+         FormatHours(entry.total_hours()), absl::StrCat(entry.verified_count()),
+         absl::StrCat(entry.max_level()), FormatDate(entry.first_evidenced()),
+         FormatDate(entry.last_evidenced())});
+  }
+  PrintTable(rows, out);
+}
+
+std::string FormatHours(double hours) {
+  std::string text = absl::StrFormat("%.2f", hours);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
 }
 
 }  // namespace careers::cli

@@ -9,6 +9,7 @@
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
+#include "careers/v1/skills_service.pb.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
@@ -69,6 +70,11 @@ void PrintResource(const v1::Appointment& appointment, OutputFormat format,
 void PrintResource(const v1::WaitlistEntry& entry, OutputFormat format,
                    std::ostream& out);
 
+void PrintResource(const v1::Experience& experience, OutputFormat format,
+                   std::ostream& out);
+void PrintResource(const v1::Attestation& attestation, OutputFormat format,
+                   std::ostream& out);
+
 // A page (or, after --all, every page) of a list: the whole response as
 // JSON, or a table with a header row followed, when there is a next page, by
 // `next page: --page-token TOKEN`.
@@ -98,6 +104,20 @@ void PrintList(const v1::ListAppointmentsResponse& response,
                OutputFormat format, std::ostream& out);
 void PrintList(const v1::ListWaitlistEntriesResponse& response,
                OutputFormat format, std::ostream& out);
+void PrintList(const v1::ListExperiencesResponse& response, OutputFormat format,
+               std::ostream& out);
+void PrintList(const v1::ListAttestationsResponse& response,
+               OutputFormat format, std::ostream& out);
+
+// A person's skills summary: JSON, or a row per skill (its label, or its
+// name when it has none) with its experiences, hours, verified count,
+// highest level and first and last evidenced dates; "No skills evidenced."
+// when there are none.
+void PrintSkillsSummary(const v1::SkillsSummary& summary, OutputFormat format,
+                        std::ostream& out);
+
+// Hours as people write them: "7.5", "12", "0.25"; never an exponent.
+std::string FormatHours(double hours);
 
 }  // namespace careers::cli
 

@@ -7,6 +7,7 @@
 #include "careers/v1/consent_service.grpc.pb.h"
 #include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
+#include "careers/v1/skills_service.grpc.pb.h"
 
 namespace careers::cli {
 
@@ -17,6 +18,9 @@ struct Stubs {
   std::unique_ptr<v1::DirectoryService::StubInterface> directory;
   std::unique_ptr<v1::ConsentService::StubInterface> consents;
   std::unique_ptr<v1::BookingService::StubInterface> booking;
+  // Defaulted, so a test that lists only the stubs before it still builds
+  // (-Wmissing-field-initializers).
+  std::unique_ptr<v1::SkillsService::StubInterface> skills = nullptr;
 };
 
 }  // namespace careers::cli

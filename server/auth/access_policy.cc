@@ -29,7 +29,7 @@ enum class Rule {
   kAdviserManage,        // change advisers/{x}
   kLocationManage,       // change locations/{x}
   kPublicRead,           // appointment types and slots: anyone signed in
-  kTypeCreate,           // create an appointment type of organisations/{x}
+  kCatalogueCreate,      // create an appointment type or skill of orgs/{x}
   kTypeManage,           // change appointmentTypes/{x}
   kCalendarRead,         // read advisers/{x}'s availability rules
   kCalendarManage,       // change advisers/{x}'s availability rules
@@ -38,6 +38,10 @@ enum class Rule {
   kBookingChange,        // cancel, reschedule, accept, withdraw
   kAttendance,           // record attendance of appointments/{x}
   kAppointmentList,      // list or export profiles/advisers/organisations {x}
+  kAdminOnly,            // administrators only
+  kSkillsRead,           // read a person's experiences, summary, export
+  kSkillsWrite,          // log, change or void experiences; ask attestation
+  kAttestationDecide,    // decide an attestation
 };
 
 const std::map<std::string, Rule, std::less<>>& Rules() {
@@ -91,7 +95,8 @@ const std::map<std::string, Rule, std::less<>>& Rules() {
       {"careers.v1.DirectoryService/ListLocations", Rule::kDirectoryRead},
       {"careers.v1.DirectoryService/UpdateLocation", Rule::kLocationManage},
 
-      {"careers.v1.BookingService/CreateAppointmentType", Rule::kTypeCreate},
+      {"careers.v1.BookingService/CreateAppointmentType",
+       Rule::kCatalogueCreate},
       {"careers.v1.BookingService/GetAppointmentType", Rule::kPublicRead},
       {"careers.v1.BookingService/ListAppointmentTypes", Rule::kPublicRead},
       {"careers.v1.BookingService/UpdateAppointmentType", Rule::kTypeManage},
@@ -114,6 +119,22 @@ const std::map<std::string, Rule, std::less<>>& Rules() {
       {"careers.v1.BookingService/ListWaitlistEntries", Rule::kAppointmentList},
       {"careers.v1.BookingService/AcceptWaitlistOffer", Rule::kBookingChange},
       {"careers.v1.BookingService/WithdrawWaitlistEntry", Rule::kBookingChange},
+
+      {"careers.v1.SkillsService/CreateExperience", Rule::kSkillsWrite},
+      {"careers.v1.SkillsService/GetExperience", Rule::kSkillsRead},
+      {"careers.v1.SkillsService/ListExperiences", Rule::kSkillsRead},
+      {"careers.v1.SkillsService/UpdateExperience", Rule::kSkillsWrite},
+      {"careers.v1.SkillsService/VoidExperience", Rule::kSkillsWrite},
+      {"careers.v1.SkillsService/CreateSkill", Rule::kCatalogueCreate},
+      {"careers.v1.SkillsService/GetSkill", Rule::kPublicRead},
+      {"careers.v1.SkillsService/ListSkills", Rule::kPublicRead},
+      {"careers.v1.SkillsService/ImportSkills", Rule::kAdminOnly},
+      {"careers.v1.SkillsService/RequestAttestation", Rule::kSkillsWrite},
+      {"careers.v1.SkillsService/GetAttestation", Rule::kSkillsRead},
+      {"careers.v1.SkillsService/ListAttestations", Rule::kSkillsRead},
+      {"careers.v1.SkillsService/DecideAttestation", Rule::kAttestationDecide},
+      {"careers.v1.SkillsService/GetSkillsSummary", Rule::kSkillsRead},
+      {"careers.v1.SkillsService/ExportSkillsRecord", Rule::kSkillsRead},
   };
   return *rules;
 }
@@ -135,6 +156,9 @@ bool IsPersonData(Rule rule) {
     case Rule::kBookingChange:
     case Rule::kAttendance:
     case Rule::kAppointmentList:
+    case Rule::kSkillsRead:
+    case Rule::kSkillsWrite:
+    case Rule::kAttestationDecide:
       return true;
     default:
       return false;
@@ -168,8 +192,12 @@ absl::Status Denied(const Principal& p, absl::string_view method,
 
 ServicePolicy::ServicePolicy(domain::AccessFacts& facts,
                              domain::DirectoryLookup& directory,
-                             domain::BookingLookup& booking)
-    : facts_(facts), directory_(directory), booking_(booking) {}
+                             domain::BookingLookup& booking,
+                             domain::AttestationLookup& attestations)
+    : facts_(facts),
+      directory_(directory),
+      booking_(booking),
+      attestations_(attestations) {}
 
 std::vector<std::string> ServicePolicy::MethodsWithRules() {
   std::vector<std::string> methods;
@@ -342,7 +370,7 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(
     }
     case Rule::kPublicRead:
       return grant;
-    case Rule::kTypeCreate:
+    case Rule::kCatalogueCreate:
       return allow_if(p.role == Role::kOrgAdmin && !OrganisationId(p).empty() &&
                       IdAfter(resource, "organisations") == OrganisationId(p));
     case Rule::kTypeManage: {
@@ -405,6 +433,36 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(
       }
       return allow_if(p.IsStaff() && !OrganisationId(p).empty() &&
                       IdAfter(resource, "organisations") == OrganisationId(p));
+    }
+    case Rule::kAdminOnly:
+      return Denied(p, method, resource);
+    case Rule::kSkillsRead: {
+      if (own) return grant;
+      if (p.role == Role::kService) return allow_if(p.HasScope("skills.read"));
+      CAREERS_ASSIGN_OR_RETURN(bool is_guardian, guardian());
+      if (is_guardian) return grant;
+      CAREERS_ASSIGN_OR_RETURN(bool is_shared, shared());
+      return allow_if(is_shared);
+    }
+    case Rule::kSkillsWrite: {
+      if (own) return grant;
+      if (p.role == Role::kService) return allow_if(p.HasScope("skills.write"));
+      CAREERS_ASSIGN_OR_RETURN(bool is_shared, shared());
+      return allow_if(is_shared);
+    }
+    case Rule::kAttestationDecide: {
+      // The domain checks the referee's token; the policy only lets the
+      // service that carries referees' answers through.
+      if (p.role == Role::kService)
+        return allow_if(p.HasScope("attestations.referee"));
+      CAREERS_ASSIGN_OR_RETURN(std::string self, adviser_self());
+      if (self.empty()) return Denied(p, method, resource);
+      CAREERS_ASSIGN_OR_RETURN(
+          std::optional<std::string> asked,
+          attestations_.AdviserOfAttestation(
+              ctx, profile_id, IdAfter(resource, "experiences"),
+              IdAfter(resource, "attestations")));
+      return allow_if(asked.has_value() && *asked == self);
     }
   }
   return Denied(p, method, resource);

@@ -10,6 +10,7 @@
 #include "server/domain/consent_repository.h"
 #include "server/domain/profile_repository.h"
 #include "server/domain/request_context.h"
+#include "server/domain/skill_lookup.h"
 
 namespace careers::auth {
 
@@ -61,12 +62,20 @@ class AccessPolicy {
 //   guardian, and staff of the adviser's organisation; attendance is
 //   recorded by the appointment's adviser or their org_admin; an adviser
 //   manages their own availability rules, an org_admin those of their
-//   organisation's advisers and its appointment types.
+//   organisation's advisers and its appointment types;
+// - skills log: the person reads and writes their own experiences; staff
+//   of an organisation the profile is shared with read, add on the
+//   person's behalf and ask for attestations; a guardian reads; services
+//   with `skills.read` / `skills.write`; an attestation is decided by the
+//   adviser asked, or by a service with `attestations.referee` carrying a
+//   referee's token; org_admins add custom skills; only administrators
+//   import a framework's skills.
 // Thread-safe; the facts and directory must outlive it.
 class ServicePolicy final : public AccessPolicy {
  public:
   ServicePolicy(domain::AccessFacts& facts, domain::DirectoryLookup& directory,
-                domain::BookingLookup& booking);
+                domain::BookingLookup& booking,
+                domain::AttestationLookup& attestations);
 
   absl::StatusOr<AccessGrant> Check(const RequestContext& ctx,
                                     absl::string_view method,
@@ -81,6 +90,7 @@ class ServicePolicy final : public AccessPolicy {
   domain::AccessFacts& facts_;
   domain::DirectoryLookup& directory_;
   domain::BookingLookup& booking_;
+  domain::AttestationLookup& attestations_;
 };
 
 }  // namespace careers::auth

@@ -12,6 +12,7 @@
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
+#include "careers/v1/skills_service.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
@@ -28,8 +29,19 @@ namespace {
 // org-b's, nobody's.
 class WorldFacts final : public domain::AccessFacts,
                          public domain::DirectoryLookup,
-                         public domain::BookingLookup {
+                         public domain::BookingLookup,
+                         public domain::AttestationLookup {
  public:
+  // Attestation aN of experience eN of pN was asked of adviser aN.
+  absl::StatusOr<std::optional<std::string>> AdviserOfAttestation(
+      const RequestContext&, const std::string& profile,
+      const std::string& experience, const std::string& attestation) override {
+    if (profile == "p1" && experience == "e1" && attestation == "a1")
+      return std::string("a1");
+    if (profile == "p2" && experience == "e2" && attestation == "a2")
+      return std::string("a2");
+    return std::nullopt;
+  }
   static std::optional<domain::BookingParties> PartiesOf(
       absl::string_view id, absl::string_view prefix) {
     if (!absl::StartsWith(id, prefix) || id.size() != prefix.size() + 1)
@@ -133,6 +145,10 @@ enum class Kind {
   kBooking,  // read or change an appointment or waitlist entry
   kAttendance,
   kBookingList,
+  kAdminOnly,
+  kSkillsRead,
+  kSkillsWrite,
+  kAttestationDecide,
 };
 
 const std::map<std::string, Kind>& Spec() {
@@ -200,6 +216,21 @@ const std::map<std::string, Kind>& Spec() {
       {"BookingService/ListWaitlistEntries", Kind::kBookingList},
       {"BookingService/AcceptWaitlistOffer", Kind::kBooking},
       {"BookingService/WithdrawWaitlistEntry", Kind::kBooking},
+      {"SkillsService/CreateExperience", Kind::kSkillsWrite},
+      {"SkillsService/GetExperience", Kind::kSkillsRead},
+      {"SkillsService/ListExperiences", Kind::kSkillsRead},
+      {"SkillsService/UpdateExperience", Kind::kSkillsWrite},
+      {"SkillsService/VoidExperience", Kind::kSkillsWrite},
+      {"SkillsService/CreateSkill", Kind::kTypeCreate},
+      {"SkillsService/GetSkill", Kind::kPublicRead},
+      {"SkillsService/ListSkills", Kind::kPublicRead},
+      {"SkillsService/ImportSkills", Kind::kAdminOnly},
+      {"SkillsService/RequestAttestation", Kind::kSkillsWrite},
+      {"SkillsService/GetAttestation", Kind::kSkillsRead},
+      {"SkillsService/ListAttestations", Kind::kSkillsRead},
+      {"SkillsService/DecideAttestation", Kind::kAttestationDecide},
+      {"SkillsService/GetSkillsSummary", Kind::kSkillsRead},
+      {"SkillsService/ExportSkillsRecord", Kind::kSkillsRead},
   };
   return *spec;
 }
@@ -263,6 +294,10 @@ std::string ResourceFor(Kind kind, absl::string_view method, Relation r) {
     case Kind::kBook:
     case Kind::kBookingList:
       return profile;
+    case Kind::kAttestationDecide:
+      return absl::StrCat(profile, "/experiences/e", n, "/attestations/a", n);
+    case Kind::kAdminOnly:
+      return "";
     case Kind::kBooking:
     case Kind::kAttendance:
       return absl::StrCat(absl::StrContains(rpc, "Waitlist")
@@ -323,7 +358,14 @@ bool Expected(Kind kind, Role role, Relation r) {
     case Kind::kBook:
     case Kind::kBooking:
     case Kind::kBookingList:
+    case Kind::kSkillsRead:
       return own && role != Role::kService;
+    case Kind::kSkillsWrite:
+      return own && (role == Role::kPerson || staff);
+    case Kind::kAttestationDecide:
+      return own && role == Role::kAdviser;
+    case Kind::kAdminOnly:
+      return false;
   }
   return false;
 }
@@ -362,7 +404,8 @@ Principal PrincipalFor(Role role) {
 std::vector<std::string> AllMethods() {
   const google::protobuf::Descriptor* linked[] = {
       v1::Appointment::descriptor(), v1::Consent::descriptor(),
-      v1::Organisation::descriptor(), v1::Profile::descriptor()};
+      v1::Organisation::descriptor(), v1::Profile::descriptor(),
+      v1::Experience::descriptor()};
   (void)linked;
   std::vector<std::string> methods;
   for (absl::string_view file : absl::StrSplit(CAREERS_API_PROTO_FILES, ',')) {
@@ -401,7 +444,7 @@ TEST(AccessPolicy, EveryMethodHasARuleAndAnExpectation) {
 
 TEST(AccessPolicy, Matrix) {
   WorldFacts world;
-  ServicePolicy policy(world, world, world);
+  ServicePolicy policy(world, world, world, world);
   int checked = 0;
   for (const std::string& method : AllMethods()) {
     const auto spec =
@@ -426,13 +469,13 @@ TEST(AccessPolicy, Matrix) {
       }
     }
   }
-  EXPECT_GE(checked, 60 * 6 * 3);
+  EXPECT_GE(checked, 78 * 6 * 3);
 }
 
 // Beyond the matrix: agendas, colleagues and services with booking scopes.
 TEST(AccessPolicy, BookingAgendasColleaguesAndScopes) {
   WorldFacts world;
-  ServicePolicy policy(world, world, world);
+  ServicePolicy policy(world, world, world, world);
   auto allowed = [&](Role role, absl::string_view method,
                      absl::string_view resource,
                      std::vector<std::string> scopes = {}) {
@@ -472,7 +515,7 @@ TEST(AccessPolicy, BookingAgendasColleaguesAndScopes) {
 
 TEST(AccessPolicy, UnknownMethodsAreDenied) {
   WorldFacts world;
-  ServicePolicy policy(world, world, world);
+  ServicePolicy policy(world, world, world, world);
   RequestContext ctx;
   ctx.principal = PrincipalFor(Role::kAdmin);
   EXPECT_EQ(policy.Check(ctx, "careers.v1.ProfileService/DeleteEverything", "")
@@ -483,7 +526,7 @@ TEST(AccessPolicy, UnknownMethodsAreDenied) {
 
 TEST(AccessPolicy, PersonDataIsMarkedForTheRecord) {
   WorldFacts world;
-  ServicePolicy policy(world, world, world);
+  ServicePolicy policy(world, world, world, world);
   RequestContext ctx;
   ctx.principal = PrincipalFor(Role::kAdviser);
   EXPECT_TRUE(
@@ -497,7 +540,7 @@ TEST(AccessPolicy, PersonDataIsMarkedForTheRecord) {
 
 TEST(AccessPolicy, VisibilityFollowsTheRole) {
   WorldFacts world;
-  ServicePolicy policy(world, world, world);
+  ServicePolicy policy(world, world, world, world);
   using Seen = ProfileVisibility::Kind;
   EXPECT_EQ(policy.VisibilityFor(PrincipalFor(Role::kAdmin)).kind, Seen::kAll);
   EXPECT_EQ(policy.VisibilityFor(PrincipalFor(Role::kPerson)).kind, Seen::kOwn);

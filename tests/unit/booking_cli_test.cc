@@ -293,6 +293,9 @@ TEST_F(BookingCliTest, ListMapsWhoseAndPeriodAndFollowsPages) {
   EXPECT_EQ(requests[0].page_token(), "");
   EXPECT_EQ(requests[1].page_token(), "t2");
   EXPECT_EQ(requests[1].profile(), "profiles/sian");
+  // Time bounds not given are not sent (an epoch bound would hide all).
+  EXPECT_FALSE(requests[0].has_start_time_from());
+  EXPECT_FALSE(requests[0].has_start_time_to());
   EXPECT_EQ(out_.str(),
             "NAME             START             PROFILE        ADVISER         "
             "TYPE                       CHANNEL    STATE\n"

@@ -1,0 +1,3 @@
+DROP TABLE attestations;
+DROP TABLE experience_skills;
+DROP TABLE experiences;
