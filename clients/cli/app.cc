@@ -63,7 +63,7 @@ int RunCli(const std::vector<std::string>& args,
            std::ostream& err, bool err_is_terminal) {
   CLI::App app(
       "Admin and testing client of the careers ProfileService, "
-      "DirectoryService, ConsentService and BookingService.",
+      "DirectoryService, ConsentService, BookingService and SkillsService.",
       "careersctl");
   // Global flags may also follow the subcommands.
   app.fallthrough();

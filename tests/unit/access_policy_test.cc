@@ -513,6 +513,49 @@ TEST(AccessPolicy, BookingAgendasColleaguesAndScopes) {
   EXPECT_FALSE(allowed(Role::kPerson, "RecordAttendance", "appointments/ap1"));
 }
 
+// Beyond the matrix: the skills log's scopes and attesters.
+TEST(AccessPolicy, SkillsScopesAndAttesters) {
+  WorldFacts world;
+  ServicePolicy policy(world, world, world, world);
+  auto allowed = [&](Role role, absl::string_view method,
+                     absl::string_view resource,
+                     std::vector<std::string> scopes = {}) {
+    RequestContext ctx;
+    ctx.principal = PrincipalFor(role);
+    if (!scopes.empty()) ctx.principal.scopes = scopes;
+    return policy
+        .Check(ctx, absl::StrCat("careers.v1.SkillsService/", method), resource)
+        .ok();
+  };
+  // Services read or write only with the skills scopes, on any profile.
+  EXPECT_FALSE(allowed(Role::kService, "ListExperiences", "profiles/p3"));
+  EXPECT_TRUE(allowed(Role::kService, "ListExperiences", "profiles/p3",
+                      {"skills.read"}));
+  EXPECT_FALSE(allowed(Role::kService, "CreateExperience", "profiles/p3",
+                       {"skills.read"}));
+  EXPECT_TRUE(allowed(Role::kService, "CreateExperience", "profiles/p3",
+                      {"skills.write"}));
+  // A guardian reads but does not write.
+  EXPECT_TRUE(allowed(Role::kGuardian, "GetSkillsSummary", "profiles/p1"));
+  EXPECT_FALSE(
+      allowed(Role::kGuardian, "VoidExperience", "profiles/p1/experiences/e1"));
+  // Referees' answers come through a service with the referee scope (the
+  // domain checks the token); an adviser decides only what they were asked;
+  // the person never decides their own.
+  const std::string a1 = "profiles/p1/experiences/e1/attestations/a1";
+  const std::string a2 = "profiles/p2/experiences/e2/attestations/a2";
+  EXPECT_TRUE(allowed(Role::kService, "DecideAttestation", a2,
+                      {"attestations.referee"}));
+  EXPECT_FALSE(
+      allowed(Role::kService, "DecideAttestation", a2, {"skills.write"}));
+  EXPECT_TRUE(allowed(Role::kAdviser, "DecideAttestation", a1));
+  EXPECT_FALSE(allowed(Role::kAdviser, "DecideAttestation", a2));
+  EXPECT_FALSE(allowed(Role::kPerson, "DecideAttestation", a1));
+  // Only administrators import a framework.
+  EXPECT_FALSE(allowed(Role::kOrgAdmin, "ImportSkills", ""));
+  EXPECT_TRUE(allowed(Role::kAdmin, "ImportSkills", ""));
+}
+
 TEST(AccessPolicy, UnknownMethodsAreDenied) {
   WorldFacts world;
   ServicePolicy policy(world, world, world, world);
