@@ -234,13 +234,26 @@ absl::StatusOr<v1::AvailabilityRule> Booking::CreateAvailabilityRule(
     return errors::NotFound("careers.uk/Adviser", req.parent());
   }
   if (!rule.location().empty()) {
+    const std::string location_id = IdOf(rule.location());
     CAREERS_ASSIGN_OR_RETURN(
         std::optional<std::string> location_org,
-        directory_.OrganisationOfLocation(ctx, IdOf(rule.location())));
+        directory_.OrganisationOfLocation(ctx, location_id));
+    CAREERS_ASSIGN_OR_RETURN(std::optional<std::string> location_zone,
+                             directory_.TimeZoneOfLocation(ctx, location_id));
     if (location_org != org) {
       v.Add("availability_rule.location",
             absl::StrCat(rule.location(),
                          " is not a location of the adviser's organisation"));
+    } else if (location_zone && !location_zone->empty()) {
+      // Local times at a place are in its zone: the rule takes the
+      // location's zone, and appointments there are shown in it.
+      if (!req.availability_rule().time_zone().empty() &&
+          rule.time_zone() != *location_zone) {
+        v.Add("availability_rule.time_zone",
+              absl::StrCat("must be the location's zone, ", *location_zone,
+                           ", or left out"));
+      }
+      rule.set_time_zone(*location_zone);
     }
   }
   for (int i = 0; i < rule.appointment_types_size(); ++i) {

@@ -42,6 +42,9 @@ class DirectoryLookup {
       const RequestContext& ctx, const std::string& adviser_id) = 0;
   virtual absl::StatusOr<std::optional<std::string>> OrganisationOfLocation(
       const RequestContext& ctx, const std::string& location_id) = 0;
+  // The IANA time zone of a location, nullopt if there is no such location.
+  virtual absl::StatusOr<std::optional<std::string>> TimeZoneOfLocation(
+      const RequestContext& ctx, const std::string& location_id) = 0;
 };
 
 }  // namespace careers::domain

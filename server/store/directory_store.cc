@@ -275,6 +275,13 @@ DirectoryStore::OrganisationOfLocation(const RequestContext& ctx,
       "SELECT organisation_id FROM locations WHERE id = ?", location_id);
 }
 
+absl::StatusOr<std::optional<std::string>> DirectoryStore::TimeZoneOfLocation(
+    const RequestContext& ctx, const std::string& location_id) {
+  return ReadOptionalString(db_, ctx, "TimeZoneOfLocation",
+                            "SELECT time_zone FROM locations WHERE id = ?",
+                            location_id);
+}
+
 // ----------------------------------------------------------- organisations
 
 absl::StatusOr<v1::Organisation> DirectoryStore::CreateOrganisation(

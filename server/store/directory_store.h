@@ -29,6 +29,8 @@ class DirectoryStore final : public domain::DirectoryRepository {
       const RequestContext& ctx, const std::string& subject) override;
   absl::StatusOr<std::optional<std::string>> OrganisationOfAdviser(
       const RequestContext& ctx, const std::string& adviser_id) override;
+  absl::StatusOr<std::optional<std::string>> TimeZoneOfLocation(
+      const RequestContext& ctx, const std::string& location_id) override;
   absl::StatusOr<std::optional<std::string>> OrganisationOfLocation(
       const RequestContext& ctx, const std::string& location_id) override;
 

@@ -245,6 +245,37 @@ TEST_F(BookingTest, SlotsStayAtNineLocalAcrossBothClockChanges) {
   EXPECT_EQ(FromProtoTimestamp(a->end_time()), Utc(2027, 10, 31, 10));
 }
 
+TEST_F(BookingTest, RulesAtALocationAreInItsTimeZone) {
+  test_db_->Exec(
+      "INSERT INTO locations (id, organisation_id, display_name, kind, "
+      "time_zone, create_time, update_time) VALUES ('dublin', 'school-a', "
+      "'Dublin office', 'CENTRE', 'Europe/Dublin', UTC_TIMESTAMP(6), "
+      "UTC_TIMESTAMP(6))");
+  NewType("interview");
+  v1::CreateAvailabilityRuleRequest req;
+  req.set_parent("advisers/adv-2");
+  v1::AvailabilityRule& r = *req.mutable_availability_rule();
+  r.set_kind(v1::AvailabilityRule::WEEKLY);
+  r.mutable_start_time()->set_hours(9);
+  r.mutable_end_time()->set_hours(10);
+  *r.mutable_valid_from() = Date(2027, 1, 1);
+  r.set_location("locations/dublin");
+  r.set_time_zone("Europe/London");
+  absl::StatusOr<v1::AvailabilityRule> wrong =
+      booking_->CreateAvailabilityRule(Ctx(), req);
+  EXPECT_THAT(ViolatedFields(wrong.status()),
+              ElementsAre("availability_rule.time_zone"));
+  r.clear_time_zone();
+  absl::StatusOr<v1::AvailabilityRule> rule =
+      booking_->CreateAvailabilityRule(Ctx(), req);
+  ASSERT_TRUE(rule.ok()) << rule.status();
+  EXPECT_EQ(rule->time_zone(), "Europe/Dublin");
+  absl::StatusOr<Appointment> a =
+      Book(NewProfile("ie"), "adv-2", "interview", Utc(2027, 1, 5, 9));
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->time_zone(), "Europe/Dublin");
+}
+
 TEST_F(BookingTest, MinimumNoticeIsRealTimeAcrossTheSpringChange) {
   NewType("notice", [](v1::AppointmentType& t) {
     t.set_minimum_notice_minutes(24 * 60);

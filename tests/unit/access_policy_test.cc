@@ -109,6 +109,10 @@ class WorldFacts final : public domain::AccessFacts,
     if (id == "a2") return std::string("org-b");
     return std::nullopt;
   }
+  absl::StatusOr<std::optional<std::string>> TimeZoneOfLocation(
+      const RequestContext&, const std::string&) override {
+    return std::string("Europe/London");
+  }
   absl::StatusOr<std::optional<std::string>> OrganisationOfLocation(
       const RequestContext&, const std::string& id) override {
     if (id == "x1") return std::string("org-a");

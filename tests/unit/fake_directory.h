@@ -52,6 +52,13 @@ class FakeDirectory final : public domain::DirectoryRepository,
     if (it == advisers_.end()) return std::nullopt;
     return IdOf(it->second.value.organisation());
   }
+  absl::StatusOr<std::optional<std::string>> TimeZoneOfLocation(
+      const RequestContext&, const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = locations_.find(id);
+    if (it == locations_.end()) return std::nullopt;
+    return it->second.value.time_zone();
+  }
   absl::StatusOr<std::optional<std::string>> OrganisationOfLocation(
       const RequestContext&, const std::string& id) override {
     std::lock_guard<std::mutex> lock(mu_);

@@ -155,6 +155,10 @@ class FakeRepository final : public domain::ProfileRepository,
       const RequestContext&, const std::string&) override {
     return std::nullopt;
   }
+  absl::StatusOr<std::optional<std::string>> TimeZoneOfLocation(
+      const RequestContext&, const std::string&) override {
+    return std::nullopt;
+  }
 
   void RecordRead(const RequestContext&, absl::string_view,
                   absl::string_view resource) override {

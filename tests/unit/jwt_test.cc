@@ -50,6 +50,10 @@ class FakeDirectory final : public domain::DirectoryLookup {
       const RequestContext&, const std::string&) override {
     return std::nullopt;
   }
+  absl::StatusOr<std::optional<std::string>> TimeZoneOfLocation(
+      const RequestContext&, const std::string&) override {
+    return std::nullopt;
+  }
 };
 
 class JwtTest : public ::testing::Test {
