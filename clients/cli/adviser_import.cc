@@ -1,9 +1,6 @@
 #include "clients/cli/adviser_import.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
-#include <fstream>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -13,7 +10,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -21,11 +17,9 @@
 #include "clients/cli/csv.h"
 #include "clients/cli/errors.h"
 #include "clients/cli/flags.h"
+#include "clients/cli/import_support.h"
 #include "clients/cli/output.h"
 #include "clients/cli/standard_commands.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/struct.pb.h"
 
 namespace careers::cli {
 namespace {
@@ -34,7 +28,6 @@ using Stub = v1::DirectoryService::StubInterface;
 using v1::Adviser;
 
 constexpr int kRequiredColumns = 3;  // the first of kAdviserImportColumns
-constexpr int kProgressWidth = 30;
 
 std::string Trimmed(absl::string_view s) {
   return std::string(absl::StripAsciiWhitespace(s));
@@ -124,25 +117,6 @@ void ReadRow(const std::vector<std::string>& columns,
     }
   }
   row.error = absl::StrJoin(problems, "; ");
-}
-
-// SHA-256 of `data`: 32 raw bytes.
-std::string Sha256(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
-}
-
-std::string DeterministicBytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&out);
-  }
-  return bytes;
 }
 
 int64_t UnixNanos(const google::protobuf::Timestamp& t) {
@@ -296,14 +270,6 @@ Outcome ImportRow(CommandEnv& env, const AdviserRow& row, absl::Time started,
   return Done(Outcome::kCreated, created.name());
 }
 
-void DrawProgress(std::ostream& err, size_t done, size_t total) {
-  const size_t filled =
-      total == 0 ? kProgressWidth : done * kProgressWidth / total;
-  err << "\r[" << std::string(filled, '#')
-      << std::string(kProgressWidth - filled, '.') << "] " << done << "/"
-      << total << " rows" << std::flush;
-}
-
 struct Failure {
   int line;
   Outcome outcome;
@@ -315,39 +281,20 @@ void PrintSummary(CommandEnv& env, const std::map<Outcome::Kind, int>& counts,
     auto it = counts.find(kind);
     return it == counts.end() ? 0 : it->second;
   };
-  if (env.output == OutputFormat::kJson) {
-    google::protobuf::Struct summary;
-    auto& fields = *summary.mutable_fields();
-    fields["created"].set_number_value(count(Outcome::kCreated));
-    fields["updated"].set_number_value(count(Outcome::kUpdated));
-    fields["unchanged"].set_number_value(count(Outcome::kUnchanged));
-    fields["failed"].set_number_value(count(Outcome::kFailed));
-    auto& list = *fields["failures"].mutable_list_value();
-    for (const Failure& f : failures) {
-      auto& item = *list.add_values()->mutable_struct_value()->mutable_fields();
-      item["line"].set_number_value(f.line);
-      if (!f.outcome.adviser.empty()) {
-        item["adviser"].set_string_value(f.outcome.adviser);
-      }
-      item["reason"].set_string_value(f.outcome.reason);
-      auto& details = *item["details"].mutable_list_value();
-      for (const std::string& d : f.outcome.details) {
-        details.add_values()->set_string_value(d);
-      }
-    }
-    PrintJson(summary, env.out);
-    return;
-  }
-  PrintTable({{"created", absl::StrCat(count(Outcome::kCreated))},
-              {"updated", absl::StrCat(count(Outcome::kUpdated))},
-              {"unchanged", absl::StrCat(count(Outcome::kUnchanged))},
-              {"failed", absl::StrCat(count(Outcome::kFailed))}},
-             env.out);
+  ImportSummary summary;
+  summary.counts = {{"created", "created", count(Outcome::kCreated)},
+                    {"updated", "updated", count(Outcome::kUpdated)},
+                    {"unchanged", "unchanged", count(Outcome::kUnchanged)},
+                    {"failed", "failed", count(Outcome::kFailed)}};
+  summary.subject_key = "adviser";
   for (const Failure& f : failures) {
-    env.out << "line " << f.line;
-    if (!f.outcome.adviser.empty()) env.out << " (" << f.outcome.adviser << ")";
-    env.out << ": " << f.outcome.reason << "\n";
-    for (const std::string& d : f.outcome.details) env.out << "  " << d << "\n";
+    summary.rows.push_back(
+        {f.line, f.outcome.adviser, f.outcome.reason, f.outcome.details});
+  }
+  if (env.output == OutputFormat::kJson) {
+    PrintJson(ImportSummaryJson(summary), env.out);
+  } else {
+    PrintImportSummaryText(summary, env.out);
   }
 }
 
@@ -357,26 +304,12 @@ absl::StatusOr<std::vector<AdviserRow>> ParseAdviserCsv(
     absl::string_view text) {
   absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(text);
   if (!records.ok()) return records.status();
-  if (records->empty()) {
-    return absl::InvalidArgumentError(
-        "the file is empty: it needs a header row naming the columns");
-  }
   const std::vector<std::string> known(std::begin(kAdviserImportColumns),
                                        std::end(kAdviserImportColumns));
-  std::vector<std::string> columns;
-  for (const std::string& field : records->front().fields) {
-    std::string column = absl::AsciiStrToLower(Trimmed(field));
-    if (std::find(known.begin(), known.end(), column) == known.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line 1: unknown column \"", column,
-                       "\"; the columns are ", absl::StrJoin(known, ", ")));
-    }
-    if (std::find(columns.begin(), columns.end(), column) != columns.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line 1: column \"", column, "\" appears twice"));
-    }
-    columns.push_back(std::move(column));
-  }
+  absl::StatusOr<std::vector<std::string>> header =
+      ReadImportHeader(*records, known);
+  if (!header.ok()) return header.status();
+  const std::vector<std::string>& columns = *header;
   for (int i = 0; i < kRequiredColumns; ++i) {
     if (std::find(columns.begin(), columns.end(), known[i]) == columns.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -405,38 +338,23 @@ v1::CreateAdviserRequest CreateRequestFor(const AdviserRow& row) {
   v1::CreateAdviserRequest request;
   *request.mutable_adviser() = row.adviser;
   request.set_adviser_id(row.adviser_id);
-  const std::string digest = Sha256(absl::StrCat("careersctl advisers import\n",
-                                                 DeterministicBytes(request)));
-  unsigned char b[16];
-  std::copy(digest.begin(), digest.begin() + 16, b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x80);  // version 8
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC variant
-  std::string hex;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) hex += '-';
-    absl::StrAppend(&hex, absl::Hex(b[i], absl::kZeroPad2));
-  }
-  request.set_request_id(hex);
+  request.set_request_id(RowRequestId("careersctl advisers import", request));
   return request;
 }
 
 int RunAdviserImport(CommandEnv& env, const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file)
-    return UsageError(absl::StrCat("cannot read '", path, "'"), env.err);
-  const std::string text((std::istreambuf_iterator<char>(file)),
-                         std::istreambuf_iterator<char>());
-  absl::StatusOr<std::vector<AdviserRow>> rows = ParseAdviserCsv(text);
+  absl::StatusOr<std::vector<AdviserRow>> rows =
+      ReadImportFile(path, ParseAdviserCsv);
   if (!rows.ok()) {
-    return UsageError(absl::StrCat(path, ": ", rows.status().message()),
-                      env.err);
+    return UsageError(std::string(rows.status().message()), env.err);
   }
 
   const absl::Time started = absl::Now();
   std::map<Outcome::Kind, int> counts;
   std::vector<Failure> failures;
   std::map<std::string, int> request_ids;
-  if (env.err_is_terminal) DrawProgress(env.err, 0, rows->size());
+  ImportProgress progress(env.err, env.err_is_terminal, rows->size());
+  progress.Start();
   for (size_t i = 0; i < rows->size(); ++i) {
     const AdviserRow& row = (*rows)[i];
     Outcome outcome = ImportRow(env, row, started, request_ids);
@@ -444,9 +362,9 @@ int RunAdviserImport(CommandEnv& env, const std::string& path) {
     if (outcome.kind == Outcome::kFailed) {
       failures.push_back(Failure{row.line, std::move(outcome)});
     }
-    if (env.err_is_terminal) DrawProgress(env.err, i + 1, rows->size());
+    progress.Update(i + 1);
   }
-  if (env.err_is_terminal) env.err << "\n";
+  progress.Finish();
   PrintSummary(env, counts, failures);
   return failures.empty() ? kExitOk : kExitRpcFailed;
 }

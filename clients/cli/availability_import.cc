@@ -1,9 +1,6 @@
 #include "clients/cli/availability_import.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
-#include <fstream>
 #include <iterator>
 #include <map>
 #include <utility>
@@ -12,7 +9,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -20,11 +16,9 @@
 #include "clients/cli/csv.h"
 #include "clients/cli/errors.h"
 #include "clients/cli/flags.h"
+#include "clients/cli/import_support.h"
 #include "clients/cli/output.h"
 #include "clients/cli/standard_commands.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/struct.pb.h"
 
 namespace careers::cli {
 namespace {
@@ -32,8 +26,6 @@ namespace {
 using Stub = v1::BookingService::StubInterface;
 using v1::Adviser;
 using v1::AvailabilityRule;
-
-constexpr int kProgressWidth = 30;
 
 std::string Trimmed(absl::string_view s) {
   return std::string(absl::StripAsciiWhitespace(s));
@@ -102,13 +94,6 @@ absl::StatusOr<google::type::TimeOfDay> ParseTimeOfDay(const std::string& text,
   return time;
 }
 
-std::string Sha256(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
-}
-
 // What became of one row.
 enum class Outcome { kCreated, kAlreadyPresent, kFailed };
 
@@ -146,43 +131,20 @@ Outcome ImportRow(CommandEnv& env, const RuleRow& row, absl::Time started,
   return create_time < started ? Outcome::kAlreadyPresent : Outcome::kCreated;
 }
 
-void DrawProgress(std::ostream& err, size_t done, size_t total) {
-  const size_t filled =
-      total == 0 ? kProgressWidth : done * kProgressWidth / total;
-  err << "\r[" << std::string(filled, '#')
-      << std::string(kProgressWidth - filled, '.') << "] " << done << "/"
-      << total << " rows" << std::flush;
-}
-
 void PrintSummary(CommandEnv& env, std::map<Outcome, int>& counts,
                   const std::vector<Failure>& failures) {
-  if (env.output == OutputFormat::kJson) {
-    google::protobuf::Struct summary;
-    auto& fields = *summary.mutable_fields();
-    fields["created"].set_number_value(counts[Outcome::kCreated]);
-    fields["alreadyPresent"].set_number_value(counts[Outcome::kAlreadyPresent]);
-    fields["failed"].set_number_value(counts[Outcome::kFailed]);
-    auto& list = *fields["failures"].mutable_list_value();
-    for (const Failure& f : failures) {
-      auto& item = *list.add_values()->mutable_struct_value()->mutable_fields();
-      item["line"].set_number_value(f.line);
-      item["reason"].set_string_value(f.reason);
-      auto& details = *item["details"].mutable_list_value();
-      for (const std::string& d : f.details) {
-        details.add_values()->set_string_value(d);
-      }
-    }
-    PrintJson(summary, env.out);
-    return;
-  }
-  PrintTable(
-      {{"created", absl::StrCat(counts[Outcome::kCreated])},
-       {"already present", absl::StrCat(counts[Outcome::kAlreadyPresent])},
-       {"failed", absl::StrCat(counts[Outcome::kFailed])}},
-      env.out);
+  ImportSummary summary;
+  summary.counts = {
+      {"created", "created", counts[Outcome::kCreated]},
+      {"alreadyPresent", "already present", counts[Outcome::kAlreadyPresent]},
+      {"failed", "failed", counts[Outcome::kFailed]}};
   for (const Failure& f : failures) {
-    env.out << "line " << f.line << ": " << f.reason << "\n";
-    for (const std::string& d : f.details) env.out << "  " << d << "\n";
+    summary.rows.push_back({f.line, "", f.reason, f.details});
+  }
+  if (env.output == OutputFormat::kJson) {
+    PrintJson(ImportSummaryJson(summary), env.out);
+  } else {
+    PrintImportSummaryText(summary, env.out);
   }
 }
 
@@ -286,51 +248,19 @@ absl::StatusOr<v1::CreateAvailabilityRuleRequest> RuleRequestFor(
 std::string StableRequestId(const v1::CreateAvailabilityRuleRequest& request) {
   v1::CreateAvailabilityRuleRequest without_id = request;
   without_id.clear_request_id();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream raw(&bytes);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.SetSerializationDeterministic(true);
-    without_id.SerializeToCodedStream(&out);
-  }
-  const std::string digest =
-      Sha256(absl::StrCat("careersctl availability import\n", bytes));
-  unsigned char b[16];
-  std::copy(digest.begin(), digest.begin() + 16, b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x80);  // version 8
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC variant
-  std::string hex;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) hex += '-';
-    absl::StrAppend(&hex, absl::Hex(b[i], absl::kZeroPad2));
-  }
-  return hex;
+  return RowRequestId("careersctl availability import", without_id);
 }
 
 absl::StatusOr<std::vector<RuleRow>> ParseAvailabilityCsv(
     absl::string_view text) {
   absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(text);
   if (!records.ok()) return records.status();
-  if (records->empty()) {
-    return absl::InvalidArgumentError(
-        "the file is empty: it needs a header row naming the columns");
-  }
   const std::vector<std::string> known(std::begin(kAvailabilityImportColumns),
                                        std::end(kAvailabilityImportColumns));
-  std::vector<std::string> columns;
-  for (const std::string& field : records->front().fields) {
-    std::string column = absl::AsciiStrToLower(Trimmed(field));
-    if (std::find(known.begin(), known.end(), column) == known.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line 1: unknown column \"", column,
-                       "\"; the columns are ", absl::StrJoin(known, ", ")));
-    }
-    if (std::find(columns.begin(), columns.end(), column) != columns.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line 1: column \"", column, "\" appears twice"));
-    }
-    columns.push_back(std::move(column));
-  }
+  absl::StatusOr<std::vector<std::string>> header =
+      ReadImportHeader(*records, known);
+  if (!header.ok()) return header.status();
+  const std::vector<std::string>& columns = *header;
   for (const char* needed : {"adviser", "kind", "start", "end", "valid_from"}) {
     if (std::find(columns.begin(), columns.end(), needed) == columns.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -381,23 +311,18 @@ absl::StatusOr<std::vector<RuleRow>> ParseAvailabilityCsv(
 }
 
 int RunAvailabilityImport(CommandEnv& env, const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return UsageError(absl::StrCat("cannot read '", path, "'"), env.err);
-  }
-  const std::string text((std::istreambuf_iterator<char>(file)),
-                         std::istreambuf_iterator<char>());
-  absl::StatusOr<std::vector<RuleRow>> rows = ParseAvailabilityCsv(text);
+  absl::StatusOr<std::vector<RuleRow>> rows =
+      ReadImportFile(path, ParseAvailabilityCsv);
   if (!rows.ok()) {
-    return UsageError(absl::StrCat(path, ": ", rows.status().message()),
-                      env.err);
+    return UsageError(std::string(rows.status().message()), env.err);
   }
 
   const absl::Time started = absl::Now();
   std::map<Outcome, int> counts;
   std::vector<Failure> failures;
   std::map<std::string, int> request_ids;  // to the line that sent each
-  if (env.err_is_terminal) DrawProgress(env.err, 0, rows->size());
+  ImportProgress progress(env.err, env.err_is_terminal, rows->size());
+  progress.Start();
   for (size_t i = 0; i < rows->size(); ++i) {
     const RuleRow& row = (*rows)[i];
     Failure failure{row.line, row.error, {}};
@@ -406,9 +331,9 @@ int RunAvailabilityImport(CommandEnv& env, const std::string& path) {
                           : Outcome::kFailed;
     ++counts[outcome];
     if (outcome == Outcome::kFailed) failures.push_back(std::move(failure));
-    if (env.err_is_terminal) DrawProgress(env.err, i + 1, rows->size());
+    progress.Update(i + 1);
   }
-  if (env.err_is_terminal) env.err << "\n";
+  progress.Finish();
   PrintSummary(env, counts, failures);
   return failures.empty() ? kExitOk : kExitRpcFailed;
 }

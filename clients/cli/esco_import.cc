@@ -1,8 +1,6 @@
 #include "clients/cli/esco_import.h"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -16,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "clients/cli/csv.h"
 #include "clients/cli/errors.h"
+#include "clients/cli/import_support.h"
 #include "clients/cli/output.h"
 #include "clients/cli/standard_commands.h"
 #include "google/protobuf/struct.pb.h"
@@ -29,7 +28,6 @@ using Stub = v1::SkillsService::StubInterface;
 using v1::Skill;
 
 constexpr int kRequiredColumns = 2;  // the first of kEscoColumns
-constexpr int kProgressWidth = 30;
 constexpr size_t kMaxLabelChars = 300;
 constexpr int kMaxAlternativeLabels = 50;
 constexpr size_t kMaxGroupChars = 200;
@@ -222,49 +220,32 @@ bool ImportBatch(CommandEnv& env, std::vector<const EscoRow*> rows,
   return true;
 }
 
-void DrawProgress(std::ostream& err, size_t done, size_t total) {
-  const size_t filled =
-      total == 0 ? kProgressWidth : done * kProgressWidth / total;
-  err << "\r[" << std::string(filled, '#')
-      << std::string(kProgressWidth - filled, '.') << "] " << done << "/"
-      << total << " rows" << std::flush;
-}
-
 void PrintSummary(CommandEnv& env, Tally& tally) {
   std::sort(tally.skipped.begin(), tally.skipped.end(),
             [](const Tally::Skipped& a, const Tally::Skipped& b) {
               return a.line < b.line;
             });
+  ImportSummary summary;
+  summary.counts = {
+      {"created", "created", tally.created},
+      {"updated", "updated", tally.updated},
+      {"unchanged", "unchanged", tally.unchanged},
+      {"skipped", "skipped", static_cast<int64_t>(tally.skipped.size())},
+      {"failed", "failed", tally.failed}};
+  summary.rows_key = "skippedRows";
+  summary.row_details = false;
+  for (const Tally::Skipped& s : tally.skipped) {
+    summary.rows.push_back({s.line, "", s.reason, {}});
+  }
   if (env.output == OutputFormat::kJson) {
-    google::protobuf::Struct summary;
-    auto& fields = *summary.mutable_fields();
-    fields["created"].set_number_value(tally.created);
-    fields["updated"].set_number_value(tally.updated);
-    fields["unchanged"].set_number_value(tally.unchanged);
-    fields["skipped"].set_number_value(
-        static_cast<double>(tally.skipped.size()));
-    fields["failed"].set_number_value(tally.failed);
-    auto& list = *fields["skippedRows"].mutable_list_value();
-    for (const Tally::Skipped& s : tally.skipped) {
-      auto& item = *list.add_values()->mutable_struct_value()->mutable_fields();
-      item["line"].set_number_value(s.line);
-      item["reason"].set_string_value(s.reason);
-    }
+    google::protobuf::Struct json = ImportSummaryJson(summary);
     if (!tally.failure.empty()) {
-      fields["error"].set_string_value(tally.failure);
+      (*json.mutable_fields())["error"].set_string_value(tally.failure);
     }
-    PrintJson(summary, env.out);
+    PrintJson(json, env.out);
     return;
   }
-  PrintTable({{"created", absl::StrCat(tally.created)},
-              {"updated", absl::StrCat(tally.updated)},
-              {"unchanged", absl::StrCat(tally.unchanged)},
-              {"skipped", absl::StrCat(tally.skipped.size())},
-              {"failed", absl::StrCat(tally.failed)}},
-             env.out);
-  for (const Tally::Skipped& s : tally.skipped) {
-    env.out << "line " << s.line << ": " << s.reason << "\n";
-  }
+  PrintImportSummaryText(summary, env.out);
   if (!tally.failure.empty()) {
     env.out << "stopped: " << tally.failure << "\n";
     for (const std::string& d : tally.failure_details) {
@@ -338,16 +319,10 @@ absl::StatusOr<std::vector<EscoRow>> ParseEscoCsv(absl::string_view text) {
 }
 
 int RunEscoImport(CommandEnv& env, const std::string& path, int batch_size) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return UsageError(absl::StrCat("cannot read '", path, "'"), env.err);
-  }
-  const std::string text((std::istreambuf_iterator<char>(file)),
-                         std::istreambuf_iterator<char>());
-  absl::StatusOr<std::vector<EscoRow>> rows = ParseEscoCsv(text);
+  absl::StatusOr<std::vector<EscoRow>> rows =
+      ReadImportFile(path, ParseEscoCsv);
   if (!rows.ok()) {
-    return UsageError(absl::StrCat(path, ": ", rows.status().message()),
-                      env.err);
+    return UsageError(std::string(rows.status().message()), env.err);
   }
   Tally tally;
   std::vector<const EscoRow*> importable;
@@ -358,9 +333,9 @@ int RunEscoImport(CommandEnv& env, const std::string& path, int batch_size) {
       tally.skipped.push_back({row.line, row.error});
     }
   }
-  const size_t total = rows->size();
+  ImportProgress progress(env.err, env.err_is_terminal, rows->size());
   size_t done = rows->size() - importable.size();
-  if (env.err_is_terminal) DrawProgress(env.err, done, total);
+  progress.Start(done);
   bool ok = true;
   for (size_t begin = 0; begin < importable.size() && ok;
        begin += static_cast<size_t>(batch_size)) {
@@ -371,9 +346,9 @@ int RunEscoImport(CommandEnv& env, const std::string& path, int batch_size) {
                                                  importable.begin() + end),
                      tally);
     done += end - begin;
-    if (env.err_is_terminal) DrawProgress(env.err, done, total);
+    progress.Update(done);
   }
-  if (env.err_is_terminal) env.err << "\n";
+  progress.Finish();
   PrintSummary(env, tally);
   return ok ? kExitOk : kExitRpcFailed;
 }
