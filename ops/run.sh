@@ -97,6 +97,8 @@ cat >&2 <<EOT
     source .local/tokens.env     # ADMIN_TOKEN, PERSON_TOKEN (Eilidh), ADVISER_TOKEN (Morag, SDS), mint key
     $CTL profiles get profiles/demo-eilidh
     CAREERS_TOKEN=\$PERSON_TOKEN $CTL access-events list profiles/demo-eilidh
+    $CTL slots search --type appointmentTypes/careers-interview --from <RFC 3339> --to <RFC 3339>
+    CAREERS_TOKEN=\$PERSON_TOKEN $CTL skills summary profiles/demo-eilidh
 
   or any gRPC client through reflection, e.g. buf:
 
@@ -113,6 +115,9 @@ cat >&2 <<EOT
   Ctrl-C stops the server, then the private database.
 
 EOT
+# Development: outside referees' attestation tokens go to the log (there is
+# no mail sender yet), so the referee flow can be tried by hand.
+export CAREERS_DEV_LOG_REFEREE_LINKS="${CAREERS_DEV_LOG_REFEREE_LINKS:-true}"
 # Ctrl-C reaches the server directly (same process group): it drains and
 # exits, and then the EXIT trap stops the database. SIGTERM is passed on.
 "$SERVER" &
