@@ -53,8 +53,8 @@ const google::protobuf::Value& Field(const google::protobuf::Struct& object,
 
 // What a failed careersctl run printed, for messages.
 std::string Printed(const testing::RunResult& r) {
-  return absl::StrCat("exit ", r.exit_code, "\nstdout:\n", r.out,
-                      "\nstderr:\n", r.err);
+  return absl::StrCat("exit ", r.exit_code, "\nstdout:\n", r.out, "\nstderr:\n",
+                      r.err);
 }
 
 class SkillsE2eTest : public E2eTest {
@@ -81,8 +81,7 @@ class SkillsE2eTest : public E2eTest {
     return TestIssuer::Get().Mint("adviser", "adviser-sub", kSchool);
   }
   std::string OtherAdviserToken() const {
-    return TestIssuer::Get().Mint("adviser", "other-adviser-sub",
-                                  kOtherSchool);
+    return TestIssuer::Get().Mint("adviser", "other-adviser-sub", kOtherSchool);
   }
   // The service that carries outside referees' answers.
   std::string RefereeServiceToken() const {
@@ -109,8 +108,8 @@ class SkillsE2eTest : public E2eTest {
              {"other-adviser", kOtherSchool, "other-adviser-sub"}}) {
       const testing::RunResult adviser =
           Ctl({"advisers", "create", "--id", id, "--organisation", org,
-               "--display-name", "Fiona Reid", "--language", "en",
-               "--subject", subject});
+               "--display-name", "Fiona Reid", "--language", "en", "--subject",
+               subject});
       ASSERT_EQ(adviser.exit_code, 0) << adviser.err;
     }
   }
@@ -118,15 +117,30 @@ class SkillsE2eTest : public E2eTest {
   // The person logs a two-week placement showing Focusing (3) and
   // Communicating (2).
   void LogPlacement(Experience* logged) {
-    const testing::RunResult added = CtlJson(
-        PersonToken(),
-        {"experiences", "add", kPupil, "--kind", "work-experience", "--title",
-         kTitle, "--organisation-name", "Leith Garage", "--start",
-         "2025-06-02", "--end", "2025-06-13", "--hours", "35", "--reflection",
-         "I learned to keep at a fiddly job.", "--skill",
-         absl::StrCat(kFocusing, ":3"), "--skill",
-         absl::StrCat(kCommunicating, ":2")},
-        logged);
+    const testing::RunResult added =
+        CtlJson(PersonToken(),
+                {"experiences",
+                 "add",
+                 kPupil,
+                 "--kind",
+                 "work-experience",
+                 "--title",
+                 kTitle,
+                 "--organisation-name",
+                 "Leith Garage",
+                 "--start",
+                 "2025-06-02",
+                 "--end",
+                 "2025-06-13",
+                 "--hours",
+                 "35",
+                 "--reflection",
+                 "I learned to keep at a fiddly job.",
+                 "--skill",
+                 absl::StrCat(kFocusing, ":3"),
+                 "--skill",
+                 absl::StrCat(kCommunicating, ":2")},
+                logged);
     ASSERT_EQ(added.exit_code, 0) << Printed(added);
   }
 
@@ -152,8 +166,7 @@ TEST_F(SkillsE2eTest, APersonLogsAnExperienceSeesTheSummaryAndExportsIt) {
 
   Experience logged;
   ASSERT_NO_FATAL_FAILURE(LogPlacement(&logged));
-  EXPECT_THAT(logged.name(),
-              StartsWith(absl::StrCat(kPupil, "/experiences/")));
+  EXPECT_THAT(logged.name(), StartsWith(absl::StrCat(kPupil, "/experiences/")));
   EXPECT_EQ(logged.kind(), v1::WORK_EXPERIENCE);
   EXPECT_EQ(logged.title(), kTitle);
   EXPECT_EQ(logged.state(), Experience::SELF_DECLARED);
@@ -236,8 +249,8 @@ TEST_F(SkillsE2eTest, APersonLogsAnExperienceSeesTheSummaryAndExportsIt) {
   // An unknown skill is refused, naming the claim.
   const testing::RunResult unknown =
       CtlAs(person, {"experiences", "add", kPupil, "--kind", "volunteering",
-                     "--title", "Food bank", "--start", "2025-07-01",
-                     "--skill", "skills/no-such-skill:2"});
+                     "--title", "Food bank", "--start", "2025-07-01", "--skill",
+                     "skills/no-such-skill:2"});
   EXPECT_EQ(unknown.exit_code, 1) << Printed(unknown);
   EXPECT_THAT(unknown.err, HasSubstr("INVALID_ARGUMENT"));
   EXPECT_THAT(unknown.err,
@@ -347,12 +360,12 @@ TEST_F(SkillsE2eTest, AnOutsideRefereesSingleUseTokenVerifiesTheExperience) {
   ASSERT_NO_FATAL_FAILURE(LogPlacement(&logged));
 
   Attestation requested;
-  const testing::RunResult request = CtlJson(
-      person,
-      {"attestations", "request", logged.name(), "--referee-name",
-       "Morag Stewart", "--referee-email", "morag@leith-garage.example",
-       "--referee-organisation", "Leith Garage"},
-      &requested);
+  const testing::RunResult request =
+      CtlJson(person,
+              {"attestations", "request", logged.name(), "--referee-name",
+               "Morag Stewart", "--referee-email", "morag@leith-garage.example",
+               "--referee-organisation", "Leith Garage"},
+              &requested);
   ASSERT_EQ(request.exit_code, 0) << Printed(request);
   EXPECT_THAT(requested.name(),
               StartsWith(absl::StrCat(logged.name(), "/attestations/")));
@@ -363,10 +376,10 @@ TEST_F(SkillsE2eTest, AnOutsideRefereesSingleUseTokenVerifiesTheExperience) {
   ASSERT_EQ(GetExperience(person, logged.name(), &got).exit_code, 0);
   EXPECT_EQ(got.state(), Experience::ATTESTATION_PENDING);
   v1::ListAttestationsResponse attestations;
-  ASSERT_EQ(CtlJson(person, {"attestations", "list", logged.name()},
-                    &attestations)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      CtlJson(person, {"attestations", "list", logged.name()}, &attestations)
+          .exit_code,
+      0);
   ASSERT_EQ(attestations.attestations_size(), 1);
   EXPECT_EQ(attestations.attestations(0).name(), requested.name());
 
@@ -519,8 +532,8 @@ TEST_F(SkillsE2eTest, EscoImportIsIdempotentAndSearchable) {
   std::ofstream(csv, std::ios::binary) << kEscoCsv;
 
   google::protobuf::Struct first;
-  const testing::RunResult run1 =
-      CtlJson(TestIssuer::Get().Admin(), {"skills", "import-esco", csv}, &first);
+  const testing::RunResult run1 = CtlJson(
+      TestIssuer::Get().Admin(), {"skills", "import-esco", csv}, &first);
   ASSERT_EQ(run1.exit_code, 0) << Printed(run1);
   EXPECT_EQ(Field(first, "created").number_value(), 3) << run1.out;
   EXPECT_EQ(Field(first, "updated").number_value(), 0) << run1.out;
@@ -568,11 +581,11 @@ TEST_F(SkillsE2eTest, EscoImportIsIdempotentAndSearchable) {
   ASSERT_EQ(found.skills_size(), 1) << search.out;
   EXPECT_EQ(found.skills(0).name(), kStaffSkill);
   found.Clear();
-  ASSERT_EQ(CtlJson(PersonToken(),
-                    {"skills", "search", "--framework", "esco", "--all"},
-                    &found)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      CtlJson(PersonToken(),
+              {"skills", "search", "--framework", "esco", "--all"}, &found)
+          .exit_code,
+      0);
   EXPECT_EQ(found.skills_size(), 3) << found.DebugString();
 
   // Only administrators import.
