@@ -86,12 +86,13 @@ careers_db_running() {
   [[ -S "$1/sock" ]] && mariadb-admin --no-defaults -S "$1/sock" -uroot ping >/dev/null 2>&1
 }
 
-# careers_start_db <datadir> <port>: starts a private MariaDB bound to
+# careers_start_db <datadir> <port> [mariadbd options...]: starts a private MariaDB bound to
 # 127.0.0.1:<port> with its data, socket, pid and log in <datadir>; returns
 # once it answers. It runs in its own session so a terminal's Ctrl-C reaches
 # the server, not the database; careers_stop_db stops it.
 careers_start_db() {
   local dir="$1" port="$2"
+  shift 2
   mkdir -p "$dir"
   if [[ ! -d "$dir/data/mysql" ]]; then
     mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
@@ -101,7 +102,7 @@ careers_start_db() {
   setsid mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" \
     --pid-file="$dir/mariadbd.pid" --port="$port" --bind-address=127.0.0.1 \
     --user="$(id -un)" --innodb-buffer-pool-size=256M --max-connections=500 \
-    --skip-name-resolve --log-error="$dir/error.log" </dev/null >/dev/null 2>&1 &
+    --skip-name-resolve --log-error="$dir/error.log" "$@" </dev/null >/dev/null 2>&1 &
   echo "$port" >"$dir/port"
   # mariadb-admin --wait retries the connection until the server is up.
   if ! mariadb-admin --no-defaults -S "$dir/sock" -uroot --wait=60 --connect-timeout=2 \

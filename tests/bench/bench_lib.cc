@@ -13,8 +13,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "careers/v1/profile_service.grpc.pb.h"
-#include "health/v1/health.grpc.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace careers::bench {
@@ -28,94 +26,13 @@ int64_t NowNs() {
       .count();
 }
 
-// Starts one unary call on the callback API: `start(context, request,
-// response, on_done)` is the stub's async()->Method. The call's state lives
-// on the heap until its callback has run.
-template <typename Request, typename Response, typename Start>
-void IssueUnary(const ScenarioConfig& config, const Request& request,
-                Start start, StatusCallback done) {
-  struct Call {
-    grpc::ClientContext context;
-    Request request;
-    Response response;
-  };
-  auto* call = new Call;
-  call->request = request;
-  if (!config.token.empty()) {
-    call->context.AddMetadata("authorization",
-                              absl::StrCat("Bearer ", config.token));
-  }
-  call->context.set_deadline(
-      absl::ToChronoTime(absl::Now() + config.call_timeout));
-  start(&call->context, &call->request, &call->response,
-        [call, done = std::move(done)](const grpc::Status& status) {
-          done(status.error_code());
-          delete call;
-        });
-}
-
-// One stub per channel, used round robin.
-template <typename Stub>
-class StubRing {
- public:
-  explicit StubRing(const ScenarioConfig& config) {
-    for (const auto& channel : config.channels) {
-      stubs_.push_back(Stub::NewStub(channel));
-    }
-  }
-  typename Stub::Stub& Next() {
-    return *stubs_[next_.fetch_add(1, std::memory_order_relaxed) %
-                   stubs_.size()];
-  }
-
- private:
-  std::vector<std::unique_ptr<typename Stub::Stub>> stubs_;
-  std::atomic<size_t> next_{0};
-};
-
-absl::StatusOr<IssueFn> MakeHealth(const ScenarioConfig& config) {
-  using grpc::health::v1::Health;
-  using grpc::health::v1::HealthCheckRequest;
-  using grpc::health::v1::HealthCheckResponse;
-  auto stubs = std::make_shared<StubRing<Health>>(config);
-  return IssueFn([stubs, config](StatusCallback done) {
-    Health::Stub& stub = stubs->Next();
-    IssueUnary<HealthCheckRequest, HealthCheckResponse>(
-        config, HealthCheckRequest(),
-        [&stub](grpc::ClientContext* context, const HealthCheckRequest* req,
-                HealthCheckResponse* resp,
-                std::function<void(grpc::Status)> on_done) {
-          stub.async()->Check(context, req, resp, std::move(on_done));
-        },
-        std::move(done));
-  });
-}
-
-absl::StatusOr<IssueFn> MakeGetProfile(const ScenarioConfig& config) {
-  if (config.profile.rfind("profiles/", 0) != 0) {
-    return absl::InvalidArgumentError(
-        "get-profile needs --profile profiles/{profile}");
-  }
-  auto stubs = std::make_shared<StubRing<v1::ProfileService>>(config);
-  v1::GetProfileRequest request;
-  request.set_name(config.profile);
-  return IssueFn([stubs, config, request](StatusCallback done) {
-    v1::ProfileService::Stub& stub = stubs->Next();
-    IssueUnary<v1::GetProfileRequest, v1::Profile>(
-        config, request,
-        [&stub](grpc::ClientContext* context, const v1::GetProfileRequest* req,
-                v1::Profile* resp, std::function<void(grpc::Status)> on_done) {
-          stub.async()->GetProfile(context, req, resp, std::move(on_done));
-        },
-        std::move(done));
-  });
-}
-
 // Shared by a run and its calls' callbacks.
 class RunState : public std::enable_shared_from_this<RunState> {
  public:
-  RunState(IssueFn issue, int64_t window_start, int64_t window_end)
+  RunState(IssueFn issue, grpc::StatusCode expected, int64_t window_start,
+           int64_t window_end)
       : issue_(std::move(issue)),
+        expected_(expected),
         window_start_(window_start),
         window_end_(window_end) {}
 
@@ -143,9 +60,14 @@ class RunState : public std::enable_shared_from_this<RunState> {
     std::lock_guard<std::mutex> lock(mu_);
     Result result;
     result.codes = codes_;
-    result.ok = static_cast<int64_t>(ok_ns_.size());
+    result.expected = expected_;
+    result.ok = codes_.count(grpc::StatusCode::OK) > 0
+                    ? codes_.at(grpc::StatusCode::OK)
+                    : 0;
+    result.answered = static_cast<int64_t>(ok_ns_.size());
     result.seconds = static_cast<double>(window_end_ - window_start_) / 1e9;
     result.qps = static_cast<double>(result.ok) / result.seconds;
+    result.answered_qps = static_cast<double>(result.answered) / result.seconds;
     std::sort(ok_ns_.begin(), ok_ns_.end());
     result.p50 = Percentile(ok_ns_, 50);
     result.p90 = Percentile(ok_ns_, 90);
@@ -154,7 +76,8 @@ class RunState : public std::enable_shared_from_this<RunState> {
     result.max = ok_ns_.empty() ? 0 : ok_ns_.back();
     double sum = 0;
     for (int64_t ns : ok_ns_) sum += static_cast<double>(ns);
-    result.mean = ok_ns_.empty() ? 0 : sum / static_cast<double>(result.ok);
+    result.mean =
+        ok_ns_.empty() ? 0 : sum / static_cast<double>(result.answered);
     return result;
   }
 
@@ -163,7 +86,9 @@ class RunState : public std::enable_shared_from_this<RunState> {
     if (intended < window_start_ || intended >= window_end_) return;
     std::lock_guard<std::mutex> lock(mu_);
     ++codes_[code];
-    if (code == grpc::StatusCode::OK) ok_ns_.push_back(now - intended);
+    if (code == grpc::StatusCode::OK || code == expected_) {
+      ok_ns_.push_back(now - intended);
+    }
   }
 
   void Finished() {
@@ -174,13 +99,14 @@ class RunState : public std::enable_shared_from_this<RunState> {
   }
 
   const IssueFn issue_;
+  const grpc::StatusCode expected_;
   const int64_t window_start_;
   const int64_t window_end_;
   std::atomic<int64_t> in_flight_{0};
   std::mutex mu_;
   std::condition_variable drained_;
   std::map<grpc::StatusCode, int64_t> codes_;  // guarded by mu_
-  std::vector<int64_t> ok_ns_;                 // guarded by mu_
+  std::vector<int64_t> ok_ns_;                 // answered calls; guarded by mu_
 };
 
 void SleepUntilNs(int64_t ns) {
@@ -201,21 +127,6 @@ std::string Mode(const RunInfo& info) {
 
 }  // namespace
 
-const std::vector<Scenario>& Scenarios() {
-  static const auto* scenarios = new std::vector<Scenario>{
-      {"health", "grpc.health.v1.Health/Check (the no-op ceiling)", MakeHealth},
-      {"get-profile", "ProfileService/GetProfile of --profile", MakeGetProfile},
-  };
-  return *scenarios;
-}
-
-const Scenario* FindScenario(absl::string_view name) {
-  for (const Scenario& s : Scenarios()) {
-    if (name == s.name) return &s;
-  }
-  return nullptr;
-}
-
 int64_t Percentile(const std::vector<int64_t>& sorted, double p) {
   if (sorted.empty()) return 0;
   const double rank = std::ceil(p / 100.0 * static_cast<double>(sorted.size()));
@@ -225,12 +136,14 @@ int64_t Percentile(const std::vector<int64_t>& sorted, double p) {
   return sorted[index];
 }
 
-Result Run(const IssueFn& issue, const RunOptions& options) {
+Result Run(const IssueFn& issue, const RunOptions& options,
+           grpc::StatusCode expected) {
   const int64_t start = NowNs();
   const int64_t window_start = start + absl::ToInt64Nanoseconds(options.warmup);
   const int64_t window_end =
       window_start + absl::ToInt64Nanoseconds(options.duration);
-  auto state = std::make_shared<RunState>(issue, window_start, window_end);
+  auto state =
+      std::make_shared<RunState>(issue, expected, window_start, window_end);
   if (options.rate > 0) {
     // Open loop: call i leaves at start + i / rate whatever the server does;
     // when the sender falls behind, the calls due go at once and their
@@ -328,8 +241,11 @@ std::string FormatJson(const RunInfo& info, const Result& result) {
       {"duration_s", result.seconds},
       {"calls", calls},
       {"ok", result.ok},
+      {"expected", CodeName(result.expected)},
+      {"answered", result.answered},
       {"codes", codes},
       {"qps", result.qps},
+      {"answered_qps", result.answered_qps},
       {"latency_us",
        {{"p50", us(result.p50)},
         {"p90", us(result.p90)},
@@ -356,10 +272,16 @@ std::string FormatTable(const RunInfo& info, const Result& result) {
     absl::StrAppendFormat(&out, "  %-20s %d\n", CodeName(code), count);
   }
   absl::StrAppendFormat(&out, "QPS (OK)      %.1f\n", result.qps);
+  std::string timed = "OK";
+  if (result.expected != grpc::StatusCode::OK) {
+    timed = absl::StrCat("OK or ", CodeName(result.expected));
+    absl::StrAppendFormat(&out, "answered/s    %.1f (%s)\n",
+                          result.answered_qps, timed);
+  }
   absl::StrAppendFormat(
       &out,
-      "latency (OK)  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  mean %.3f ms\n",
-      Ms(result.p50), Ms(result.p90), Ms(result.p99), Ms(result.p999),
+      "latency (%s)  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  mean %.3f ms\n",
+      timed, Ms(result.p50), Ms(result.p90), Ms(result.p99), Ms(result.p999),
       Ms(result.max), result.mean / 1e6);
   return out;
 }

@@ -28,26 +28,6 @@ using StatusCallback = std::function<void(grpc::StatusCode)>;
 // Thread-safe.
 using IssueFn = std::function<void(StatusCallback done)>;
 
-// What every scenario gets.
-struct ScenarioConfig {
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  std::string token;    // "" for none
-  std::string profile;  // profiles/{profile}, for the profile scenarios
-  absl::Duration call_timeout = absl::Seconds(10);
-};
-
-// One entry of the scenario table.
-struct Scenario {
-  const char* name;
-  const char* help;
-  // Checks the config (e.g. a required --profile) and builds the issuer.
-  std::function<absl::StatusOr<IssueFn>(const ScenarioConfig&)> make;
-};
-
-// All scenarios, in the order --help lists them.
-const std::vector<Scenario>& Scenarios();
-const Scenario* FindScenario(absl::string_view name);
-
 struct RunOptions {
   int concurrency = 1;  // closed loop: calls in flight
   double rate = 0;      // open loop: calls per second; 0 for closed loop
@@ -55,20 +35,27 @@ struct RunOptions {
   absl::Duration warmup = absl::Seconds(2);
 };
 
-// Latencies of OK calls in the measured window, and every call's code.
+// Latencies of answered calls in the measured window, and every call's
+// code.
 struct Result {
   std::map<grpc::StatusCode, int64_t> codes;  // calls by status code
+  grpc::StatusCode expected = grpc::StatusCode::OK;
   int64_t ok = 0;
-  double seconds = 0;  // the measured window
-  double qps = 0;      // OK calls per second of the window
-  // Nanoseconds, by nearest rank; 0 without OK calls.
+  int64_t answered = 0;  // OK or `expected`
+  double seconds = 0;    // the measured window
+  double qps = 0;        // OK calls per second of the window
+  double answered_qps = 0;
+  // Of answered calls, in nanoseconds, by nearest rank; 0 without any.
   int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
   double mean = 0;
 };
 
 // Runs `issue` for warmup + duration, then waits for the calls in flight.
 // Calls count if their (intended) send time falls in the measured window.
-Result Run(const IssueFn& issue, const RunOptions& options);
+// Answers with `expected` (a refusal the scenario is about, such as
+// FAILED_PRECONDITION for a slot already taken) are timed like OK ones.
+Result Run(const IssueFn& issue, const RunOptions& options,
+           grpc::StatusCode expected = grpc::StatusCode::OK);
 
 // The nearest-rank percentile `p` (0 < p <= 100) of sorted `samples`.
 int64_t Percentile(const std::vector<int64_t>& sorted, double p);

@@ -1,16 +1,21 @@
 // careers-bench: drives one scenario against careers-server and prints the
 // calls by gRPC status code, the QPS of OK calls and their latency
 // percentiles, as a table or as JSON. Exit codes: 0 the run completed (even
-// with non-OK answers, which it reports), 1 it could not connect, 2 usage.
+// with non-OK answers, which it reports), 1 it could not connect or prepare
+// (e.g. find free slots), 2 usage.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "tests/bench/bench_data.h"
 #include "tests/bench/bench_lib.h"
+#include "tests/bench/scenarios.h"
 
 namespace careers::bench {
 namespace {
@@ -24,7 +29,10 @@ int Main(int argc, char** argv) {
   std::string target = "127.0.0.1:50051";
   std::string token;
   std::string scenario_name;
-  std::string profile;
+  std::string key_file;
+  ScenarioConfig config;
+  config.issuer = data::kDevIssuer;
+  config.audience = data::kDevAudience;
   int concurrency = 1;
   double rate = 0;
   std::string duration_text = "10s";
@@ -39,12 +47,32 @@ int Main(int argc, char** argv) {
   }
   app.add_option("--target", target, "Server address host:port")
       ->capture_default_str();
-  app.add_option("--token", token, "Bearer token sent with every call")
-      ->envname("CAREERS_TOKEN");
+  auto* token_option = app.add_option(
+      "--token", token,
+      "Send this bearer token with every call instead of signed ones "
+      "(\"\" for none)");
   auto* scenario_option =
       app.add_option("--scenario", scenario_name, scenario_help)->required();
-  app.add_option("--profile", profile,
-                 "profiles/{profile} for the profile scenarios");
+  app.add_option("--jwt-key", key_file,
+                 "Private key (PEM) to sign the data set's tokens with, as "
+                 "the server's identity provider")
+      ->envname("CAREERS_DEV_JWT_KEY");
+  app.add_option("--issuer", config.issuer, "`iss` of signed tokens")
+      ->capture_default_str();
+  app.add_option("--audience", config.audience, "`aud` of signed tokens")
+      ->capture_default_str();
+  app.add_option("--profiles", config.profiles,
+                 "Profiles in the data set (careers-bench-data --profiles)");
+  app.add_option("--advisers", config.advisers,
+                 "Advisers in the data set (careers-bench-data --advisers)");
+  app.add_option("--db-url", config.db_url,
+                 "The server's database, for the sql-* baselines");
+  app.add_option("--slots", config.slots,
+                 "create-appointment: free slots to find before the run")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--seed", config.seed, "Seed of the random choices")
+      ->capture_default_str();
   app.add_option("--concurrency", concurrency,
                  "Closed loop: calls in flight at once")
       ->capture_default_str()
@@ -87,7 +115,7 @@ int Main(int argc, char** argv) {
   RunOptions options;
   options.concurrency = concurrency;
   options.rate = rate;
-  ScenarioConfig config;
+  config.concurrency = concurrency;
   for (auto [text, out, name] :
        {std::tuple(&duration_text, &options.duration, "--duration"),
         std::tuple(&warmup_text, &options.warmup, "--warmup"),
@@ -103,17 +131,21 @@ int Main(int argc, char** argv) {
     std::cerr << "--duration must be positive\n";
     return kUsage;
   }
-  config.token = token;
-  config.profile = profile;
-
-  // Connecting before checking the scenario's own flags would blame the
-  // network for a usage error, so build a config-only check first.
-  {
-    ScenarioConfig dry = config;
-    if (absl::StatusOr<IssueFn> check = scenario->make(dry); !check.ok()) {
-      std::cerr << check.status().message() << "\n";
+  if (token_option->count() > 0) config.token = token;
+  if (!key_file.empty()) {
+    std::ifstream in(key_file, std::ios::binary);
+    config.signing_key.assign(std::istreambuf_iterator<char>(in),
+                              std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      std::cerr << "--jwt-key: cannot read " << key_file << "\n";
       return kUsage;
     }
+  }
+  // Check the scenario's own flags before connecting, so a usage error is
+  // not blamed on the network.
+  if (absl::Status s = scenario->check(config); !s.ok()) {
+    std::cerr << "--scenario " << scenario->name << ": " << s.message() << "\n";
+    return kUsage;
   }
   std::optional<std::vector<std::shared_ptr<grpc::Channel>>> connected =
       Connect(target, channels, config.call_timeout);
@@ -124,11 +156,12 @@ int Main(int argc, char** argv) {
   config.channels = std::move(*connected);
   absl::StatusOr<IssueFn> issue = scenario->make(config);
   if (!issue.ok()) {
-    std::cerr << issue.status().message() << "\n";
-    return kUsage;
+    std::cerr << "careers-bench: preparing " << scenario->name << ": "
+              << issue.status().message() << "\n";
+    return kNoConnection;
   }
 
-  const Result result = Run(*issue, options);
+  const Result result = Run(*issue, options, scenario->expected);
   RunInfo info;
   info.scenario = scenario->name;
   info.target = target;
