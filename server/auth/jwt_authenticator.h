@@ -1,8 +1,14 @@
 #ifndef CAREERS_SERVER_AUTH_JWT_AUTHENTICATOR_H_
 #define CAREERS_SERVER_AUTH_JWT_AUTHENTICATOR_H_
 
+#include <openssl/evp.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/jwt_keys.h"
@@ -34,6 +40,12 @@ struct JwtOptions {
 // `kid` picks the key when there are several. An adviser's token is only
 // good while an active, undeleted adviser with that subject exists in that
 // organisation. Thread-safe; `directory` and `clock` must outlive it.
+//
+// Checking a signature is most of the cost of a call that reads one row,
+// so tokens that verified are remembered (up to kMaxCachedTokens, by their
+// exact text): a token's signature and claims cannot change, and the keys
+// are fixed for the authenticator's life. `exp`, `nbf` and the adviser's
+// account are still checked on every call.
 class JwtAuthenticator final : public Authenticator {
  public:
   JwtAuthenticator(JwtOptions options, domain::DirectoryLookup& directory,
@@ -42,10 +54,35 @@ class JwtAuthenticator final : public Authenticator {
   absl::StatusOr<Principal> Authenticate(absl::string_view authorization,
                                          absl::Time deadline) const override;
 
+  static constexpr size_t kMaxCachedTokens = 10'000;
+
+  // A verification key as parsed at construction (OpenSSL keys are safe to
+  // share between threads for verifying).
+  struct VerificationKey {
+    std::shared_ptr<EVP_PKEY> pkey;  // ES256, RS256
+    std::string secret;              // HS256
+  };
+
  private:
+  // What a token says once its signature and static claims checked out.
+  struct VerifiedToken {
+    Principal principal;
+    absl::Time expires_at;
+    absl::Time not_before = absl::InfinitePast();
+  };
+  // The token's signature, algorithm, issuer, audience and claims; not the
+  // time or the adviser's account.
+  absl::StatusOr<VerifiedToken> Verify(absl::string_view token) const;
+
   const JwtOptions options_;
   domain::DirectoryLookup& directory_;
   const Clock& clock_;
+  // options_.keys, parsed once: re-reading PEM on every call cost more than
+  // checking the signature.
+  std::map<std::string, std::shared_ptr<const VerificationKey>> keys_;
+  mutable std::mutex cache_mu_;
+  // Verified tokens by their text; guarded by cache_mu_.
+  mutable absl::flat_hash_map<std::string, VerifiedToken> cache_;
 };
 
 }  // namespace careers::auth

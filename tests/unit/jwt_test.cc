@@ -231,6 +231,79 @@ TEST_F(JwtTest, AdviserTokensNeedALiveAdviserRecord) {
   ExpectRefused(Sign(adviser), "not active");
 }
 
+// The server checks signatures itself with keys parsed once; each
+// algorithm it can be pinned to accepts its own tokens and nothing else.
+TEST_F(JwtTest, Rs256AndHs256TokensVerifyWhenConfigured) {
+  auto accepts = [&](JwtAlgorithm algorithm, const std::string& key_text,
+                     const std::string& token) {
+    JwtOptions options;
+    options.algorithm = algorithm;
+    options.keys = algorithm == JwtAlgorithm::kHs256
+                       ? JwtKeys{{"", key_text}}
+                       : *LoadPublicKeys(key_text, algorithm);
+    options.issuer = kIssuer;
+    options.audience = kAudience;
+    JwtAuthenticator authenticator(options, directory_, clock_);
+    return authenticator
+        .Authenticate(absl::StrCat("Bearer ", token), absl::InfiniteFuture())
+        .ok();
+  };
+  const PemKeyPair rsa = *GenerateKeyPair(JwtAlgorithm::kRs256);
+  const std::string rs256 =
+      *MintToken(Person(), JwtAlgorithm::kRs256, rsa.private_pem);
+  EXPECT_TRUE(accepts(JwtAlgorithm::kRs256, rsa.public_pem, rs256));
+  const PemKeyPair other = *GenerateKeyPair(JwtAlgorithm::kRs256);
+  EXPECT_FALSE(accepts(JwtAlgorithm::kRs256, other.public_pem, rs256));
+
+  const std::string secret(40, 's');
+  const std::string hs256 = *MintToken(Person(), JwtAlgorithm::kHs256, secret);
+  EXPECT_TRUE(accepts(JwtAlgorithm::kHs256, secret, hs256));
+  EXPECT_FALSE(accepts(JwtAlgorithm::kHs256, std::string(40, 't'), hs256));
+  // An ES256 token's signature is 64 raw bytes; anything else is refused.
+  const std::string es256 = Sign(Person());
+  EXPECT_TRUE(accepts(JwtAlgorithm::kEs256, keys_.public_pem, es256));
+  const std::string truncated = es256.substr(0, es256.size() - 4);
+  EXPECT_FALSE(accepts(JwtAlgorithm::kEs256, keys_.public_pem, truncated));
+}
+
+TEST_F(JwtTest, ARememberedTokenStillExpiresAndStillNeedsItsAdviser) {
+  // One authenticator, so the second and later calls find the token
+  // verified already.
+  JwtAuthenticator authenticator = Authenticator();
+  auto check = [&](const std::string& token) {
+    return authenticator.Authenticate(absl::StrCat("Bearer ", token),
+                                      absl::InfiniteFuture());
+  };
+  const std::string person = Sign(Person());  // expires in 10 minutes
+  ASSERT_TRUE(check(person).ok());
+  ASSERT_TRUE(check(person).ok());
+  clock_.Advance(absl::Minutes(12));  // past exp and the 60 s skew
+  const absl::StatusOr<Principal> late = check(person);
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(late.status().message()), HasSubstr("expired"));
+
+  TokenClaims adviser = Person();
+  adviser.role = "adviser";
+  adviser.profile.clear();
+  adviser.organisation = "organisations/sds";
+  adviser.subject = "adviser-sub";
+  adviser.issued_at = clock_.Now();
+  adviser.expires_at = clock_.Now() + absl::Minutes(10);
+  const std::string staff = Sign(adviser);
+  ASSERT_TRUE(check(staff).ok());
+  directory_.advisers["adviser-sub"].active = false;  // account ended
+  const absl::StatusOr<Principal> ended = check(staff);
+  EXPECT_EQ(ended.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(ended.status().message()), HasSubstr("not active"));
+
+  // A token that did not verify is not remembered as if it had.
+  std::string tampered = Sign(Person());
+  tampered[tampered.size() - 3] =
+      tampered[tampered.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(check(tampered).ok());
+  EXPECT_FALSE(check(tampered).ok());
+}
+
 // A JWKS entry for an EC public key.
 std::string JwksOf(const std::string& public_pem, const std::string& kid) {
   BIO* bio =
