@@ -91,6 +91,9 @@ constexpr int kExtraThreads = 4;
 // The one setting sizes both: see Config::concurrency.
 int PoolSize(int concurrency) { return std::max(1, concurrency / 2); }
 
+// Health Watch streams open at once (each holds a thread; see HealthService).
+int MaxHealthWatchers(int concurrency) { return std::max(2, concurrency / 4); }
+
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view flag) {
   std::ifstream in(path, std::ios::binary);
@@ -299,7 +302,8 @@ int RunServer(const Config& config) {
        std::string(v1::DirectoryService::service_full_name()),
        std::string(v1::ConsentService::service_full_name()),
        std::string(v1::BookingService::service_full_name()),
-       std::string(v1::SkillsService::service_full_name())});
+       std::string(v1::SkillsService::service_full_name())},
+      MaxHealthWatchers(config.concurrency));
   // Known before the first call arrives, then kept current by the probe.
   health.SetServing((*db)->Ping(kHealthTimeout).ok());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -315,8 +319,18 @@ int RunServer(const Config& config) {
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.SetMaxSendMessageSize(config.max_message_bytes);
   grpc::ResourceQuota quota("careers-server");
-  quota.SetMaxThreads(config.concurrency + kExtraThreads);
+  // Open health watches hold a thread each, beyond the calls' own.
+  quota.SetMaxThreads(config.concurrency + kExtraThreads +
+                      MaxHealthWatchers(config.concurrency));
   builder.SetResourceQuota(quota);
+  // A thread that finishes a call goes back to waiting for the next one
+  // only while fewer than MAX_POLLERS wait; beyond that it exits, and the
+  // next call starts a new thread. gRPC's default of 2 made a thread (and
+  // its stack) per call under load; keeping them all is cheaper.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+      config.concurrency + kExtraThreads +
+          MaxHealthWatchers(config.concurrency));
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
