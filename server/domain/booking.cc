@@ -1,6 +1,7 @@
 #include "server/domain/booking.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -29,6 +30,8 @@ using v1::Appointment;
 using v1::WaitlistEntry;
 
 constexpr absl::Duration kMaxSearchWindow = absl::Hours(24 * 31);
+// SearchAvailability expands the rules this much of the window at a time.
+constexpr absl::Duration kSearchChunk = absl::Hours(24);
 constexpr int kMaxCalendarEvents = 2000;
 
 std::string IdOf(const std::string& name) { return LastSegment(name); }
@@ -386,30 +389,53 @@ absl::StatusOr<v1::SearchAvailabilityResponse> Booking::SearchAvailability(
                            repository_.ReadCalendars(ctx, query));
   schedule::SlotQuery slot_query;
   slot_query.type = &type;
-  slot_query.from = from;
-  slot_query.to = to;
   slot_query.now = now;
   slot_query.location = req.location();
   slot_query.channel = req.channel();
-  std::vector<v1::Slot> slots;
-  for (const schedule::AdviserCalendar& calendar : calendars) {
-    for (v1::Slot& slot : schedule::SlotsFor(calendar, slot_query)) {
-      slots.push_back(std::move(slot));
+  // Slots come in (start, adviser) order. Slots of a later day all sort
+  // after those of an earlier one, so the window is expanded a day at a
+  // time, from the cursor on, until a page is full: the first page of a
+  // week across hundreds of advisers costs one day of slots, not seven.
+  // Of a day's slots only those the page still needs are put in order.
+  // Only the slots on the page become v1::Slots.
+  struct Keyed {
+    schedule::FreeSlot free;
+    const schedule::AdviserCalendar* calendar;
+    bool operator<(const Keyed& o) const {
+      return free.start != o.free.start
+                 ? free.start < o.free.start
+                 : calendar->adviser < o.calendar->adviser;
+    }
+  };
+  const size_t wanted =
+      static_cast<size_t>(*page_size) + 1;  // one more: a next page?
+  std::vector<v1::Slot> slots;              // after the cursor, in order
+  for (absl::Time chunk_from = after ? std::max(from, after->first) : from;
+       chunk_from < to && slots.size() < wanted; chunk_from += kSearchChunk) {
+    slot_query.from = chunk_from;
+    slot_query.to = std::min(to, chunk_from + kSearchChunk);
+    std::vector<Keyed> keys;
+    for (const schedule::AdviserCalendar& calendar : calendars) {
+      for (const schedule::FreeSlot& free :
+           schedule::FreeSlots(calendar, slot_query)) {
+        if (after && (free.start < after->first ||
+                      (free.start == after->first &&
+                       calendar.adviser <= after->second))) {
+          continue;
+        }
+        keys.push_back({free, &calendar});
+      }
+    }
+    const size_t need = std::min(wanted - slots.size(), keys.size());
+    std::partial_sort(keys.begin(), keys.begin() + static_cast<long>(need),
+                      keys.end());
+    for (size_t i = 0; i < need; ++i) {
+      slots.push_back(
+          schedule::MakeSlot(*keys[i].calendar, slot_query, keys[i].free));
     }
   }
-  // A stable order, and the page after the cursor.
-  auto key_of = [](const v1::Slot& s) {
-    return std::make_pair(FromProtoTimestamp(s.start_time()), s.adviser());
-  };
-  std::sort(slots.begin(), slots.end(),
-            [&](const v1::Slot& a, const v1::Slot& b) {
-              return key_of(a) < key_of(b);
-            });
   v1::SearchAvailabilityResponse resp;
   for (v1::Slot& slot : slots) {
-    if (after && key_of(slot) <= std::make_pair(after->first, after->second)) {
-      continue;
-    }
     if (resp.slots_size() == *page_size) {
       const v1::Slot& last = *resp.slots().rbegin();
       resp.set_next_page_token(page_tokens_.Encode(

@@ -222,9 +222,9 @@ std::vector<Window> ExpandRules(const std::vector<v1::AvailabilityRule>& rules,
   return windows;
 }
 
-std::vector<v1::Slot> SlotsFor(const AdviserCalendar& calendar,
-                               const SlotQuery& query) {
-  std::vector<v1::Slot> slots;
+std::vector<FreeSlot> FreeSlots(const AdviserCalendar& calendar,
+                                const SlotQuery& query) {
+  std::vector<FreeSlot> slots;
   if (query.type == nullptr || query.type->duration_minutes() <= 0) {
     return slots;
   }
@@ -254,10 +254,10 @@ std::vector<v1::Slot> SlotsFor(const AdviserCalendar& calendar,
       continue;
     }
     if (!query.location.empty() && rule.location() != query.location) continue;
-    const std::vector<Channel> channels =
-        ChannelsFor(type, rule, calendar, query.channel);
     const absl::StatusOr<absl::TimeZone> tz = ZoneOf(rule);
-    if (channels.empty() || !tz.ok()) continue;
+    if (!tz.ok() || ChannelsFor(type, rule, calendar, query.channel).empty()) {
+      continue;
+    }
     const absl::CivilDay today = absl::ToCivilDay(query.now, *tz);
     const absl::CivilDay first_day = type.not_same_day() ? today + 1 : today;
     const absl::CivilDay last_day = today + horizon_days;
@@ -273,31 +273,46 @@ std::vector<v1::Slot> SlotsFor(const AdviserCalendar& calendar,
           calendar, type, start, start - before, start + duration + after);
       if (!seats) continue;
       listed.insert(start);
-      v1::Slot& slot = slots.emplace_back();
-      slot.set_adviser(calendar.adviser);
-      slot.set_adviser_display_name(calendar.display_name);
-      slot.set_appointment_type(type.name());
-      *slot.mutable_start_time() = ToProtoTimestamp(start);
-      *slot.mutable_end_time() = ToProtoTimestamp(start + duration);
-      for (Channel channel : channels) slot.add_channels(channel);
-      if (Contains(channels, v1::Adviser::IN_PERSON)) {
-        slot.set_location(rule.location());
-      }
-      slot.set_time_zone(rule.time_zone().empty()
-                             ? std::string(kDefaultTimeZone)
-                             : rule.time_zone());
-      slot.set_seats_remaining(*seats);
+      slots.push_back({start, *seats, &rule});
     }
   }
   // Windows are in start order, but a later window's slots can fall between
   // an earlier one's.
-  std::stable_sort(slots.begin(), slots.end(),
-                   [](const v1::Slot& a, const v1::Slot& b) {
-                     return std::make_tuple(a.start_time().seconds(),
-                                            a.start_time().nanos()) <
-                            std::make_tuple(b.start_time().seconds(),
-                                            b.start_time().nanos());
-                   });
+  std::stable_sort(
+      slots.begin(), slots.end(),
+      [](const FreeSlot& a, const FreeSlot& b) { return a.start < b.start; });
+  return slots;
+}
+
+v1::Slot MakeSlot(const AdviserCalendar& calendar, const SlotQuery& query,
+                  const FreeSlot& free) {
+  const v1::AppointmentType& type = *query.type;
+  const Rule& rule = *free.rule;
+  const std::vector<Channel> channels =
+      ChannelsFor(type, rule, calendar, query.channel);
+  v1::Slot slot;
+  slot.set_adviser(calendar.adviser);
+  slot.set_adviser_display_name(calendar.display_name);
+  slot.set_appointment_type(type.name());
+  *slot.mutable_start_time() = ToProtoTimestamp(free.start);
+  *slot.mutable_end_time() =
+      ToProtoTimestamp(free.start + absl::Minutes(type.duration_minutes()));
+  for (Channel channel : channels) slot.add_channels(channel);
+  if (Contains(channels, v1::Adviser::IN_PERSON)) {
+    slot.set_location(rule.location());
+  }
+  slot.set_time_zone(rule.time_zone().empty() ? std::string(kDefaultTimeZone)
+                                              : rule.time_zone());
+  slot.set_seats_remaining(free.seats_remaining);
+  return slot;
+}
+
+std::vector<v1::Slot> SlotsFor(const AdviserCalendar& calendar,
+                               const SlotQuery& query) {
+  std::vector<v1::Slot> slots;
+  for (const FreeSlot& free : FreeSlots(calendar, query)) {
+    slots.push_back(MakeSlot(calendar, query, free));
+  }
   return slots;
 }
 

@@ -103,6 +103,22 @@ struct SlotQuery {
 std::vector<v1::Slot> SlotsFor(const AdviserCalendar& calendar,
                                const SlotQuery& query);
 
+// A slot SlotsFor would list, before it is made into a v1::Slot: cheap to
+// make, sort and drop, for searches across many advisers that keep only a
+// page of them. `rule` points into the calendar's rules.
+struct FreeSlot {
+  absl::Time start;
+  int seats_remaining = 0;
+  const v1::AvailabilityRule* rule = nullptr;
+};
+
+// SlotsFor's slots as FreeSlots, in the same order; MakeSlot turns one into
+// the v1::Slot SlotsFor lists. Both need the same calendar and query.
+std::vector<FreeSlot> FreeSlots(const AdviserCalendar& calendar,
+                                const SlotQuery& query);
+v1::Slot MakeSlot(const AdviserCalendar& calendar, const SlotQuery& query,
+                  const FreeSlot& free);
+
 }  // namespace careers::domain::schedule
 
 #endif  // CAREERS_SERVER_DOMAIN_SCHEDULE_H_

@@ -222,6 +222,53 @@ class BookingTest : public ::testing::Test {
   RequestContext admin_;
 };
 
+// Search expands the window a day at a time until a page is full; pages
+// of any size, across days and advisers, give the slots of one big page.
+TEST_F(BookingTest, SmallPagesAcrossDaysAndAdvisersMatchOneBigPage) {
+  NewType("interview");
+  WeeklyHours("adv-1", 9, 12);  // three slots a day each
+  WeeklyHours("adv-2", 9, 12);
+  WeeklyHours("adv-3", 11, 12);
+  auto page = [&](int size, const std::string& token) {
+    v1::SearchAvailabilityRequest req;
+    req.set_appointment_type("appointmentTypes/interview");
+    *req.mutable_start_time() = ToProtoTimestamp(Utc(2027, 1, 5, 0));
+    *req.mutable_end_time() = ToProtoTimestamp(Utc(2027, 1, 10, 0));
+    req.set_page_size(size);
+    req.set_page_token(token);
+    absl::StatusOr<v1::SearchAvailabilityResponse> resp =
+        booking_->SearchAvailability(Ctx(), req);
+    EXPECT_TRUE(resp.ok()) << resp.status();
+    return resp.value_or(v1::SearchAvailabilityResponse{});
+  };
+  auto key = [](const v1::Slot& s) {
+    return absl::StrCat(Rfc(FromProtoTimestamp(s.start_time())), " ",
+                        s.adviser());
+  };
+  std::vector<std::string> all;
+  const v1::SearchAvailabilityResponse big = page(500, "");
+  for (const v1::Slot& s : big.slots()) all.push_back(key(s));
+  EXPECT_TRUE(big.next_page_token().empty());
+  ASSERT_EQ(all.size(), 5u * 7);  // five days of 3 + 3 + 1 slots
+  EXPECT_EQ(all[0], "2027-01-05T09:00 advisers/adv-1");
+  EXPECT_EQ(all[1], "2027-01-05T09:00 advisers/adv-2");
+
+  for (int size : {1, 2, 4, 7, 8, 34, 35}) {
+    SCOPED_TRACE(size);
+    std::vector<std::string> paged;
+    std::string token;
+    int pages = 0;
+    do {
+      const v1::SearchAvailabilityResponse resp = page(size, token);
+      EXPECT_LE(resp.slots_size(), size);
+      for (const v1::Slot& s : resp.slots()) paged.push_back(key(s));
+      token = resp.next_page_token();
+      ASSERT_LT(++pages, 100);
+    } while (!token.empty());
+    EXPECT_EQ(paged, all);
+  }
+}
+
 TEST_F(BookingTest, SlotsStayAtNineLocalAcrossBothClockChanges) {
   NewType("interview");
   WeeklyHours("adv-1", 9, 10);  // one slot a day
