@@ -13,6 +13,9 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "server/auth/jwt_mint.h"
 #include "tests/bench/bench_data.h"
 #include "tests/bench/bench_lib.h"
 #include "tests/bench/scenarios.h"
@@ -136,10 +139,14 @@ int Main(int argc, char** argv) {
     std::ifstream in(key_file, std::ios::binary);
     config.signing_key.assign(std::istreambuf_iterator<char>(in),
                               std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
-      std::cerr << "--jwt-key: cannot read " << key_file << "\n";
+    absl::StatusOr<auth::JwtAlgorithm> algorithm =
+        auth::AlgorithmOfPrivateKey(config.signing_key);
+    if (!algorithm.ok()) {
+      std::cerr << "--jwt-key " << key_file << ": "
+                << algorithm.status().message() << "\n";
       return kUsage;
     }
+    config.signing_algorithm = *algorithm;
   }
   // Check the scenario's own flags before connecting, so a usage error is
   // not blamed on the network.
@@ -154,6 +161,7 @@ int Main(int argc, char** argv) {
     return kNoConnection;
   }
   config.channels = std::move(*connected);
+  const absl::Time preparing = absl::Now();
   absl::StatusOr<IssueFn> issue = scenario->make(config);
   if (!issue.ok()) {
     std::cerr << "careers-bench: preparing " << scenario->name << ": "
@@ -161,6 +169,9 @@ int Main(int argc, char** argv) {
     return kNoConnection;
   }
 
+  std::cerr << absl::StrFormat(
+      "careers-bench: %s prepared in %.1f s; running\n", scenario->name,
+      absl::ToDoubleSeconds(absl::Now() - preparing));
   const Result result = Run(*issue, options, scenario->expected);
   RunInfo info;
   info.scenario = scenario->name;

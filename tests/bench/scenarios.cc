@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <random>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -37,9 +38,11 @@ int OneTo(const ScenarioConfig& config, int n) {
   return 1 + static_cast<int>(Random(config.seed) % static_cast<uint64_t>(n));
 }
 
-std::string RequestId(const ScenarioConfig& config) {
-  return absl::StrFormat("%016x%016x", Random(config.seed),
-                         Random(config.seed));
+// A request id never sent before, whatever --seed says: a repeated id with
+// another body is refused, as it should be.
+std::string RequestId() {
+  thread_local std::mt19937_64 engine(std::random_device{}());
+  return absl::StrFormat("%016x%016x", engine(), engine());
 }
 
 // Starts one unary call on the callback API: `start(stub, context, request,
@@ -114,9 +117,6 @@ absl::StatusOr<std::string> Sign(const ScenarioConfig& config,
                                  const std::string& organisation,
                                  const std::string& profile) {
   if (config.token) return *config.token;
-  absl::StatusOr<auth::JwtAlgorithm> algorithm =
-      auth::AlgorithmOfPrivateKey(config.signing_key);
-  if (!algorithm.ok()) return algorithm.status();
   auth::TokenClaims claims;
   claims.issuer = config.issuer;
   claims.audience = config.audience;
@@ -126,7 +126,7 @@ absl::StatusOr<std::string> Sign(const ScenarioConfig& config,
   claims.profile = profile;
   claims.issued_at = absl::Now();
   claims.expires_at = claims.issued_at + absl::Hours(2);
-  return auth::MintToken(claims, *algorithm, config.signing_key);
+  return auth::MintToken(claims, config.signing_algorithm, config.signing_key);
 }
 
 absl::StatusOr<std::vector<std::string>> AdviserTokens(
@@ -296,7 +296,7 @@ absl::StatusOr<IssueFn> MakeCreateExperience(const ScenarioConfig& config) {
             people[OneTo(config, static_cast<int>(people.size())) - 1];
         v1::CreateExperienceRequest req;
         req.set_parent(p.profile);
-        req.set_request_id(RequestId(config));
+        req.set_request_id(RequestId());
         v1::Experience& x = *req.mutable_experience();
         x.set_kind(v1::PART_TIME_JOB);
         x.set_title("Saturday job at the garden centre");
@@ -354,13 +354,32 @@ absl::StatusOr<IssueFn> MakeCreateAppointment(const ScenarioConfig& config) {
   if (!slots.ok()) return slots.status();
   // Each booking is a different person's, made at setup so signing is not
   // timed.
-  auto bookings = std::make_shared<std::vector<Booking>>();
-  for (size_t j = 0; j < slots->size(); ++j) {
-    const int person =
-        static_cast<int>(j % static_cast<size_t>(config.profiles)) + 1;
-    absl::StatusOr<std::string> token = PersonToken(config, person);
-    if (!token.ok()) return token.status();
-    bookings->push_back({BookingOf((*slots)[j], person), *std::move(token)});
+  // Signing is slow (libjwt parses the key each time): spread it over the
+  // machine's threads.
+  auto bookings = std::make_shared<std::vector<Booking>>(slots->size());
+  const size_t threads =
+      std::max<size_t>(1, std::thread::hardware_concurrency());
+  std::vector<absl::Status> failed(threads);
+  {
+    std::vector<std::thread> signers;
+    for (size_t t = 0; t < threads; ++t) {
+      signers.emplace_back([&, t] {
+        for (size_t j = t; j < slots->size(); j += threads) {
+          const int person =
+              static_cast<int>(j % static_cast<size_t>(config.profiles)) + 1;
+          absl::StatusOr<std::string> token = PersonToken(config, person);
+          if (!token.ok()) {
+            failed[t] = token.status();
+            return;
+          }
+          (*bookings)[j] = {BookingOf((*slots)[j], person), *std::move(token)};
+        }
+      });
+    }
+    for (std::thread& signer : signers) signer.join();
+  }
+  for (const absl::Status& s : failed) {
+    if (!s.ok()) return s;
   }
   auto next = std::make_shared<std::atomic<size_t>>(0);
   auto stubs = std::make_shared<StubRing<v1::BookingService>>(config);
@@ -372,7 +391,7 @@ absl::StatusOr<IssueFn> MakeCreateAppointment(const ScenarioConfig& config) {
       return;
     }
     Booking booking = (*bookings)[j];
-    booking.request.set_request_id(RequestId(config));
+    booking.request.set_request_id(RequestId());
     IssueUnary<v1::BookingService::Stub, v1::CreateAppointmentRequest,
                v1::Appointment>(
         stubs->Next(), config, booking.token, std::move(booking.request),
@@ -397,7 +416,7 @@ absl::StatusOr<IssueFn> MakeCreateAppointmentHot(const ScenarioConfig& config) {
         const std::string& id = people[k].profile;
         v1::CreateAppointmentRequest req = BookingOf(hot, 1);
         req.mutable_appointment()->set_profile(id);
-        req.set_request_id(RequestId(config));
+        req.set_request_id(RequestId());
         return std::make_pair(req, people[k].token);
       });
 }

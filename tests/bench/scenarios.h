@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/auth/jwt_keys.h"
 #include "tests/bench/bench_lib.h"
 
 // What careers-bench can call. Every scenario but `health` calls the
@@ -32,6 +33,7 @@ struct ScenarioConfig {
   // bad tokens are answered).
   std::optional<std::string> token;
   std::string signing_key;  // PEM private key (ES256 or RS256)
+  auth::JwtAlgorithm signing_algorithm = auth::JwtAlgorithm::kEs256;
   std::string issuer;
   std::string audience;
   int profiles = 0;  // in the data set

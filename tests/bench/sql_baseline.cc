@@ -130,9 +130,11 @@ absl::StatusOr<std::shared_ptr<Stores>> OpenStores(
 IssueFn OnWorkers(std::shared_ptr<Stores> stores,
                   std::function<absl::Status(Stores&)> work) {
   return [stores, work = std::move(work)](StatusCallback done) {
-    stores->workers->Post([stores, work, done = std::move(done)] {
-      done(CodeOf(work(*stores)));
-    });
+    // A plain pointer: the issuer owns the stores, and a worker must never
+    // hold the last reference (it would join itself).
+    Stores* raw = stores.get();
+    raw->workers->Post(
+        [raw, work, done = std::move(done)] { done(CodeOf(work(*raw))); });
   };
 }
 
@@ -212,7 +214,8 @@ absl::StatusOr<IssueFn> MakeSqlCreateAppointment(const ScenarioConfig& config) {
         in.set_appointment_type(data::AppointmentTypeName());
         in.set_channel(v1::Adviser::IN_PERSON);
         *in.mutable_start_time() = ToProtoTimestamp(slot.start);
-        req.set_request_id(absl::StrFormat("%016x%016x", Random(), Random()));
+        thread_local std::mt19937_64 ids(std::random_device{}());
+        req.set_request_id(absl::StrFormat("%016x%016x", ids(), ids()));
         errors::FieldViolations v;
         const std::optional<domain::IdempotencyKey> key =
             domain::IdempotencyKeyFor("CreateAppointment", ctx, req, v);
