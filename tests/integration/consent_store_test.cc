@@ -3,8 +3,10 @@
 // access events written with the change or in batches for reads.
 #include "server/store/consent_store.h"
 
+#include <algorithm>
 #include <thread>
 
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/consents.h"
@@ -270,6 +272,65 @@ TEST_F(ConsentStoreTest, StaffListsOnlyProfilesSharedWithThem) {
   RequestContext nobody = person_;
   nobody.visibility = {ProfileVisibility::Kind::kNone, ""};
   EXPECT_THAT(names(nobody), ElementsAre());
+}
+
+// A shared list is read by walking the name index when the organisation
+// has many profiles, and by sorting the few when it has few (past 5,000
+// examined rows); either way it is the shared profiles in name order.
+TEST_F(ConsentStoreTest, SharedListsAreInNameOrderForLargeAndSmallSharers) {
+  // 6,000 more profiles with scattered names, all shared with school-a and
+  // one in 500 with school-b.
+  test_db_->Exec(
+      "INSERT INTO profiles (id, given_name, family_name, birth_date, "
+      "preferred_language, life_stage, school_stage, support_level, "
+      "home_organisation_id, details, version, create_time, update_time) "
+      "SELECT CONCAT('p', LPAD(s.seq, 5, '0')), t.given_name, "
+      "CONCAT('Fam', LPAD((s.seq * 7919) % 6007, 5, '0')), t.birth_date, "
+      "t.preferred_language, t.life_stage, t.school_stage, t.support_level, "
+      "t.home_organisation_id, t.details, 1, t.create_time, t.update_time "
+      "FROM seq_1_to_6000 s JOIN profiles t ON t.id = 'pupil'");
+  test_db_->Exec(
+      "INSERT INTO consents (profile_id, id, purpose, organisation_id, state, "
+      "grant_time, granted_by_subject, granted_by_role) "
+      "SELECT id, 'c1', 'SHARE_WITH_ORGANISATION', 'school-a', 'ACTIVE', "
+      "UTC_TIMESTAMP(6), 'sub', 'person' FROM profiles WHERE id LIKE 'p0%'");
+  test_db_->Exec(
+      "INSERT INTO consents (profile_id, id, purpose, organisation_id, state, "
+      "grant_time, granted_by_subject, granted_by_role) "
+      "SELECT id, 'c2', 'SHARE_WITH_ORGANISATION', 'school-b', 'ACTIVE', "
+      "UTC_TIMESTAMP(6), 'sub', 'person' FROM profiles "
+      "WHERE id LIKE 'p0%' AND CAST(SUBSTRING(id, 2) AS UNSIGNED) % 500 = 0");
+  auto expected = [&](const std::string& org, int n) {
+    return test_db_->Query(absl::StrCat(
+        "SELECT GROUP_CONCAT(CONCAT('profiles/', id) ORDER BY family_name, "
+        "given_name, id) FROM (SELECT p.id, p.family_name, p.given_name FROM "
+        "profiles p JOIN consents c ON c.profile_id = p.id AND c.active_key "
+        "= 'SHARE_WITH_ORGANISATION:",
+        org, "' ORDER BY p.family_name, p.given_name, p.id LIMIT ", n, ") x"));
+  };
+  // The first `pages` pages of 200, joined as the query above joins them.
+  auto listed = [&](const std::string& org, int pages) {
+    RequestContext staff = adviser_;
+    staff.visibility = {ProfileVisibility::Kind::kSharedWith, org};
+    std::vector<std::string> names;
+    v1::ListProfilesRequest req;
+    req.set_page_size(200);
+    for (int i = 0; i < pages; ++i) {
+      auto page = profiles_->ListProfiles(staff, req);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& p : page->profiles()) names.push_back(p.name());
+      if (page->next_page_token().empty()) break;
+      req.set_page_token(page->next_page_token());
+    }
+    return absl::StrJoin(names, ",");
+  };
+  const std::string large = listed("school-a", 3);
+  EXPECT_EQ(std::count(large.begin(), large.end(), ','), 599);
+  EXPECT_EQ(large, expected("school-a", 600));
+  const std::string small = listed("school-b", 5);
+  EXPECT_EQ(std::count(small.begin(), small.end(), ','), 11);
+  EXPECT_EQ(small, expected("school-b", 100));
 }
 
 }  // namespace
