@@ -163,6 +163,13 @@ Result Run(const IssueFn& issue, const RunOptions& options,
     SleepUntilNs(window_end);
   }
   state->Drain(absl::Seconds(30));
+  // A call's callback lets go of the run just after counting itself
+  // finished. Wait for the last of them, so that the run (and the
+  // scenario's stubs or worker threads it holds) is destroyed here and not
+  // on a callback's thread, nor while main() is already returning.
+  for (int i = 0; i < 5000 && state.use_count() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return state->Collect();
 }
 
