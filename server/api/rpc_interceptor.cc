@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/stubs/logging.h"
@@ -116,8 +117,14 @@ void RpcInterceptor::Intercept(
     const auto code = !status.ok() && context_->IsCancelled()
                           ? absl::StatusCode::kCancelled
                           : static_cast<absl::StatusCode>(status.error_code());
-    spdlog::info("rpc {} {} {:.3f}ms", method_, absl::StatusCodeToString(code),
-                 absl::ToDoubleMilliseconds(absl::Now() - start_));
+    // Health probes come every second from every load balancer; only their
+    // failures are worth a line.
+    if (code != absl::StatusCode::kOk ||
+        !absl::StartsWith(method_, "/grpc.health.v1.Health/")) {
+      spdlog::info("rpc {} {} {:.3f}ms", method_,
+                   absl::StatusCodeToString(code),
+                   absl::ToDoubleMilliseconds(absl::Now() - start_));
+    }
   }
   methods->Proceed();
 }
