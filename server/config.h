@@ -11,6 +11,13 @@
 namespace careers {
 
 // Everything careers-server can be told, from flags or environment.
+// The database pool for `concurrency` calls at once (see
+// Config::concurrency). The raw-SQL benchmark baseline sizes its pool the
+// same way.
+inline int DatabasePoolSize(int concurrency) {
+  return concurrency / 2 > 1 ? concurrency / 2 : 1;
+}
+
 struct Config {
   std::string listen = "127.0.0.1:50051";
   std::string db_url;

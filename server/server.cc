@@ -88,9 +88,6 @@ class RefereeLog final : public domain::AttestationNotifier {
 // must not wait behind calls that hold database connections.
 constexpr int kExtraThreads = 4;
 
-// The one setting sizes both: see Config::concurrency.
-int PoolSize(int concurrency) { return std::max(1, concurrency / 2); }
-
 // Health Watch streams open at once (each holds a thread; see HealthService).
 int MaxHealthWatchers(int concurrency) { return std::max(2, concurrency / 4); }
 
@@ -197,7 +194,7 @@ int RunServer(const Config& config) {
   if (!target.ok()) return Fail(target.status(), "--db-url");
   store::DatabaseOptions db_options;
   db_options.target = *target;
-  db_options.pool_size = PoolSize(config.concurrency);
+  db_options.pool_size = DatabasePoolSize(config.concurrency);
   db_options.io_timeout = config.max_deadline + absl::Seconds(30);
   absl::StatusOr<std::unique_ptr<store::Database>> db =
       store::Database::Open(db_options);
@@ -297,13 +294,14 @@ int RunServer(const Config& config) {
   // Our own health service: it follows the database and ends Watch streams
   // at shutdown (see HealthService).
   grpc::EnableDefaultHealthCheckService(false);
+  const int health_watchers = MaxHealthWatchers(config.concurrency);
   api::HealthService health(
       {std::string(v1::ProfileService::service_full_name()),
        std::string(v1::DirectoryService::service_full_name()),
        std::string(v1::ConsentService::service_full_name()),
        std::string(v1::BookingService::service_full_name()),
        std::string(v1::SkillsService::service_full_name())},
-      MaxHealthWatchers(config.concurrency));
+      health_watchers);
   // Known before the first call arrives, then kept current by the probe.
   health.SetServing((*db)->Ping(kHealthTimeout).ok());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -320,8 +318,7 @@ int RunServer(const Config& config) {
   builder.SetMaxSendMessageSize(config.max_message_bytes);
   grpc::ResourceQuota quota("careers-server");
   // Open health watches hold a thread each, beyond the calls' own.
-  quota.SetMaxThreads(config.concurrency + kExtraThreads +
-                      MaxHealthWatchers(config.concurrency));
+  quota.SetMaxThreads(config.concurrency + kExtraThreads + health_watchers);
   builder.SetResourceQuota(quota);
   // A thread that finishes a call goes back to waiting for the next one
   // only while fewer than MAX_POLLERS wait; beyond that it exits, and the
@@ -329,8 +326,7 @@ int RunServer(const Config& config) {
   // its stack) per call under load; keeping them all is cheaper.
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-      config.concurrency + kExtraThreads +
-          MaxHealthWatchers(config.concurrency));
+      config.concurrency + kExtraThreads + health_watchers);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -400,7 +396,7 @@ int RunServer(const Config& config) {
   spdlog::info(
       "serving on {}:{} ({} calls at once, {} database connections, database "
       "{})",
-      listening, port, config.concurrency, PoolSize(config.concurrency),
+      listening, port, config.concurrency, DatabasePoolSize(config.concurrency),
       target->Redacted());
   std::printf("careers-server listening on %s:%d\n", listening.c_str(), port);
   std::fflush(stdout);

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "server/common/proto_time.h"
 #include "server/domain/errors.h"
 #include "server/domain/etag.h"
@@ -247,8 +246,8 @@ constexpr int kSharedScanRows = 5000;
 
 absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
     const RequestContext& ctx, const domain::ProfileQuery& q) {
-  std::string sql =
-      absl::StrCat("SELECT ", kProfileColumns, " FROM profiles WHERE TRUE");
+  // The conditions after WHERE; the statement is put together in `run`.
+  std::string where = "TRUE";
   // Only what the caller may see (see ProfileVisibility).
   using Kind = ProfileVisibility::Kind;
   const ProfileVisibility& seen = ctx.visibility;
@@ -258,37 +257,36 @@ absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
     case Kind::kAll:
       break;
     case Kind::kOwn:
-      sql += " AND id = ?";
+      where += " AND id = ?";
       break;
     case Kind::kSharedWith:
-      sql +=
+      where +=
           " AND EXISTS (SELECT 1 FROM consents c WHERE c.profile_id = "
           "profiles.id "
           "AND c.active_key = ?)";
       break;
     case Kind::kGuardedBy:
       // In force: under 16 today, or confirmed on or after the 16th birthday.
-      sql +=
+      where +=
           " AND EXISTS (SELECT 1 FROM guardian_links g WHERE g.profile_id = "
           "profiles.id AND g.active_subject = ? AND (profiles.birth_date > ? "
           "OR "
           "g.confirm_time >= DATE_ADD(profiles.birth_date, INTERVAL 16 YEAR)))";
       break;
     case Kind::kNone:
-      sql += " AND FALSE";
+      where += " AND FALSE";
       break;
   }
-  if (q.home_organisation_id) sql += " AND home_organisation_id = ?";
-  if (q.life_stage) sql += " AND life_stage = ?";
-  if (q.support_level) sql += " AND support_level = ?";
-  if (q.family_name) sql += " AND family_name = ?";
-  if (q.family_name_prefix) sql += " AND family_name LIKE ? ESCAPE '\\\\'";
+  if (q.home_organisation_id) where += " AND home_organisation_id = ?";
+  if (q.life_stage) where += " AND life_stage = ?";
+  if (q.support_level) where += " AND support_level = ?";
+  if (q.family_name) where += " AND family_name = ?";
+  if (q.family_name_prefix) where += " AND family_name LIKE ? ESCAPE '\\\\'";
   if (q.after) {
-    sql +=
+    where +=
         " AND (family_name > ? OR (family_name = ? AND (given_name > ? OR "
         "(given_name = ? AND id > ?))))";
   }
-  sql += " ORDER BY family_name, given_name, id LIMIT ?";
   // The statement with its parameters bound, as given or with a prefix, an
   // index hint and a suffix.
   auto run = [&](const std::string& prefix, const std::string& hint,
@@ -297,10 +295,8 @@ absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
         db_, ctx, "ListProfiles",
         [&](Connection& c) {
           Statement s = c.Prepare(absl::StrCat(
-              prefix,
-              absl::StrReplaceAll(
-                  sql, {{" FROM profiles WHERE",
-                         absl::StrCat(" FROM profiles", hint, " WHERE")}}),
+              prefix, "SELECT ", kProfileColumns, " FROM profiles", hint,
+              " WHERE ", where, " ORDER BY family_name, given_name, id LIMIT ?",
               suffix));
           if (seen.kind == Kind::kOwn) s.Bind(seen.id);
           if (seen.kind == Kind::kSharedWith) {

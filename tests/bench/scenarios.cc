@@ -40,6 +40,13 @@ int OneTo(const ScenarioConfig& config, int n) {
 
 // A request id never sent before, whatever --seed says: a repeated id with
 // another body is refused, as it should be.
+// One of `items` at random; `items` is not empty.
+template <typename T>
+const T& Pick(const ScenarioConfig& config, const std::vector<T>& items) {
+  return items[static_cast<size_t>(
+      OneTo(config, static_cast<int>(items.size())) - 1)];
+}
+
 std::string RequestId() {
   thread_local std::mt19937_64 engine(std::random_device{}());
   return absl::StrFormat("%016x%016x", engine(), engine());
@@ -208,8 +215,7 @@ absl::StatusOr<IssueFn> MakeGetProfile(const ScenarioConfig& config) {
         v1::GetProfileRequest req;
         req.set_name(absl::StrCat(
             "profiles/", data::ProfileId(OneTo(config, config.profiles))));
-        return std::make_pair(
-            req, tokens[OneTo(config, static_cast<int>(tokens.size())) - 1]);
+        return std::make_pair(req, Pick(config, tokens));
       });
 }
 
@@ -222,8 +228,7 @@ absl::StatusOr<IssueFn> MakeListProfiles(const ScenarioConfig& config) {
       [config, tokens = *std::move(tokens)] {
         v1::ListProfilesRequest req;
         req.set_page_size(50);
-        return std::make_pair(
-            req, tokens[OneTo(config, static_cast<int>(tokens.size())) - 1]);
+        return std::make_pair(req, Pick(config, tokens));
       });
 }
 
@@ -240,8 +245,7 @@ absl::StatusOr<IssueFn> MakeUpdateProfile(const ScenarioConfig& config) {
             absl::StrCat("interest ", OneTo(config, 1000)));
         req.mutable_profile()->add_career_interests("renewable energy");
         req.mutable_update_mask()->add_paths("career_interests");
-        return std::make_pair(
-            req, tokens[OneTo(config, static_cast<int>(tokens.size())) - 1]);
+        return std::make_pair(req, Pick(config, tokens));
       });
 }
 
@@ -275,8 +279,7 @@ absl::StatusOr<IssueFn> MakeSearchAvailability(const ScenarioConfig& config) {
         *req.mutable_start_time() = ToTimestamp(from);
         *req.mutable_end_time() = ToTimestamp(from + absl::Hours(24 * 7));
         req.set_page_size(20);
-        const Person& p =
-            people[OneTo(config, static_cast<int>(people.size())) - 1];
+        const Person& p = Pick(config, people);
         return std::make_pair(req, p.token);
       });
 }
@@ -292,8 +295,7 @@ absl::StatusOr<IssueFn> MakeCreateExperience(const ScenarioConfig& config) {
   return Unary<v1::SkillsService, v1::CreateExperienceRequest, v1::Experience>(
       config, CAREERS_BENCH_ASYNC(CreateExperience),
       [config, people = *std::move(people)] {
-        const Person& p =
-            people[OneTo(config, static_cast<int>(people.size())) - 1];
+        const Person& p = Pick(config, people);
         v1::CreateExperienceRequest req;
         req.set_parent(p.profile);
         req.set_request_id(RequestId());
@@ -320,15 +322,13 @@ absl::StatusOr<IssueFn> MakeSkillsSummary(const ScenarioConfig& config) {
   auto people = People(config);
   if (!people.ok()) return people.status();
   return Unary<v1::SkillsService, v1::GetSkillsSummaryRequest,
-               v1::SkillsSummary>(
-      config, CAREERS_BENCH_ASYNC(GetSkillsSummary),
-      [config, people = *std::move(people)] {
-        const Person& p =
-            people[OneTo(config, static_cast<int>(people.size())) - 1];
-        v1::GetSkillsSummaryRequest req;
-        req.set_profile(p.profile);
-        return std::make_pair(req, p.token);
-      });
+               v1::SkillsSummary>(config, CAREERS_BENCH_ASYNC(GetSkillsSummary),
+                                  [config, people = *std::move(people)] {
+                                    const Person& p = Pick(config, people);
+                                    v1::GetSkillsSummaryRequest req;
+                                    req.set_profile(p.profile);
+                                    return std::make_pair(req, p.token);
+                                  });
 }
 
 // A booking the create-appointment scenarios make.
@@ -337,10 +337,12 @@ struct Booking {
   std::string token;
 };
 
-v1::CreateAppointmentRequest BookingOf(const BenchSlot& slot, int person) {
+// `profile` (profiles/{id}) books `slot`.
+v1::CreateAppointmentRequest BookingOf(const BenchSlot& slot,
+                                       const std::string& profile) {
   v1::CreateAppointmentRequest req;
   v1::Appointment& a = *req.mutable_appointment();
-  a.set_profile(absl::StrCat("profiles/", data::ProfileId(person)));
+  a.set_profile(profile);
   a.set_adviser(absl::StrCat("advisers/", slot.adviser_id));
   a.set_appointment_type(data::AppointmentTypeName());
   a.set_channel(v1::Adviser::IN_PERSON);
@@ -372,7 +374,10 @@ absl::StatusOr<IssueFn> MakeCreateAppointment(const ScenarioConfig& config) {
             failed[t] = token.status();
             return;
           }
-          (*bookings)[j] = {BookingOf((*slots)[j], person), *std::move(token)};
+          (*bookings)[j] = {
+              BookingOf((*slots)[j],
+                        absl::StrCat("profiles/", data::ProfileId(person))),
+              *std::move(token)};
         }
       });
     }
@@ -412,12 +417,10 @@ absl::StatusOr<IssueFn> MakeCreateAppointmentHot(const ScenarioConfig& config) {
       config, CAREERS_BENCH_ASYNC(CreateAppointment),
       [config, hot, next, people = *std::move(people)] {
         // Everyone wants the same slot: one booking, the rest refused.
-        const size_t k = next->fetch_add(1) % people.size();
-        const std::string& id = people[k].profile;
-        v1::CreateAppointmentRequest req = BookingOf(hot, 1);
-        req.mutable_appointment()->set_profile(id);
+        const Person& p = people[next->fetch_add(1) % people.size()];
+        v1::CreateAppointmentRequest req = BookingOf(hot, p.profile);
         req.set_request_id(RequestId());
-        return std::make_pair(req, people[k].token);
+        return std::make_pair(req, p.token);
       });
 }
 

@@ -16,6 +16,7 @@
 #include "server/common/clock.h"
 #include "server/common/ids.h"
 #include "server/common/proto_time.h"
+#include "server/config.h"
 #include "server/domain/errors.h"
 #include "server/domain/standard_methods.h"
 #include "server/store/access_log.h"
@@ -29,9 +30,6 @@
 
 namespace careers::bench {
 namespace {
-
-// careers-server's pool for --concurrency N (server/server.cc PoolSize).
-int ServerPoolSize(int concurrency) { return std::max(1, concurrency / 2); }
 
 // Runs posted work on `threads` threads; joins them when destroyed.
 class Workers {
@@ -109,7 +107,7 @@ absl::StatusOr<std::shared_ptr<Stores>> OpenStores(
   if (!target.ok()) return target.status();
   store::DatabaseOptions options;
   options.target = *target;
-  options.pool_size = ServerPoolSize(config.concurrency);
+  options.pool_size = DatabasePoolSize(config.concurrency);
   absl::StatusOr<std::unique_ptr<store::Database>> db =
       store::Database::Open(options);
   if (!db.ok()) return db.status();
@@ -235,7 +233,7 @@ absl::StatusOr<IssueFn> MakeSqlCreateAppointment(const ScenarioConfig& config) {
         target.now = now;
         // Books the slot as asked; the database's keys still refuse a taken
         // seat.
-        auto decide = [&](const domain::BookingFacts& facts)
+        auto decide = [&](const domain::BookingFacts&)
             -> absl::StatusOr<domain::BookingPlan> {
           domain::BookingPlan plan;
           v1::Appointment& a = plan.appointment;
@@ -243,7 +241,6 @@ absl::StatusOr<IssueFn> MakeSqlCreateAppointment(const ScenarioConfig& config) {
           a.set_name(absl::StrCat("appointments/", NewResourceId(now)));
           // What the domain sets (its rules would find these in `facts`).
           a.set_location(absl::StrCat("locations/", data::kLocationId));
-          (void)facts;
           a.set_time_zone(data::kTimeZone);
           a.mutable_booked_by()->set_subject(ctx.principal.subject);
           *a.mutable_end_time() = ToProtoTimestamp(end);
