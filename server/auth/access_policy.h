@@ -41,7 +41,7 @@ class AccessPolicy {
   virtual ProfileVisibility VisibilityFor(const Principal& principal) const = 0;
 };
 
-// The service's policy (PRODUCT.md, roles):
+// The service's policy (docs/product.md#roles):
 // - admin: everything (and every access to a person's data is recorded);
 // - person: their own profile, plan, consents, guardian links and access
 //   record;

@@ -9,7 +9,7 @@
 
 namespace careers::auth {
 
-// The roles of PRODUCT.md.
+// The roles of docs/product.md#roles.
 enum class Role { kPerson, kGuardian, kAdviser, kOrgAdmin, kService, kAdmin };
 
 inline constexpr Role kAllRoles[] = {Role::kPerson,  Role::kGuardian,

@@ -10,7 +10,7 @@
 // stored in. Pure functions: no I/O, no clock (today is passed in).
 namespace careers::rules {
 
-// Age limits of the service (PRODUCT.md: from S1 / Year 7 for life).
+// Age limits of the service (docs/product.md#ages: from S1 / Year 7 for life).
 inline constexpr int kMinAgeYears = 10;
 inline constexpr int kMaxAgeYears = 120;
 

@@ -121,7 +121,8 @@ class WorldFacts final : public domain::AccessFacts,
   }
 };
 
-// What each method does, as the product says who may do it (PRODUCT.md).
+// What each method does, as the product says who may do it
+// (docs/product.md#roles).
 // This table is the specification the policy is checked against.
 enum class Kind {
   kProfileCreate,
