@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "server/api/grpc_status.h"
 #include "server/common/ids.h"
+#include "server/domain/time_ranges.h"
 
 namespace careers::api {
 
@@ -46,8 +47,8 @@ std::string RequestIdOf(const grpc::ServerContext& context, absl::Time now) {
 }  // namespace
 
 grpc::Status CallRunner::Run(
-    grpc::ServerContext* context, absl::string_view method,
-    absl::string_view resource,
+    grpc::ServerContext* context, const google::protobuf::Message& request,
+    absl::string_view method, absl::string_view resource,
     absl::FunctionRef<absl::Status(const RequestContext&)> body) const {
   const absl::Time now = absl::Now();
   RequestContext ctx;
@@ -77,6 +78,9 @@ grpc::Status CallRunner::Run(
   if (!grant.ok()) return ToGrpcStatus(grant.status());
   ctx.record_access =
       grant->person_data && ctx.principal.role != auth::Role::kPerson;
+  errors::FieldViolations violations;
+  checks::CheckTimeRanges(request, violations);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ToGrpcStatus(body(ctx));
 }
 

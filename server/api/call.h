@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "google/protobuf/message.h"
 #include "server/auth/access_policy.h"
 #include "server/auth/authenticator.h"
 #include "server/domain/request_context.h"
@@ -25,18 +26,21 @@ absl::Time EffectiveDeadline(absl::Time client_deadline, absl::Time now,
                              const DeadlinePolicy& policy);
 
 // What every handler does around its one domain call: authenticate the
-// caller, fix the deadline, ask the access policy, run, and convert the
-// result to a gRPC status. Thread-safe; its collaborators must outlive it.
+// caller, fix the deadline, ask the access policy, check what every request
+// shares (timestamps and dates within their types' ranges), run, and
+// convert the result to a gRPC status. Thread-safe; its collaborators must
+// outlive it.
 class CallRunner {
  public:
   CallRunner(const auth::Authenticator& authenticator,
              const auth::AccessPolicy& policy, DeadlinePolicy deadlines);
 
-  // `method` is "careers.v1.ProfileService/GetProfile"; `resource` the name
-  // the call acts on (the parent for creates and lists).
+  // `method` is "careers.v1.ProfileService/GetProfile"; `request` the
+  // call's request message; `resource` the name the call acts on (the
+  // parent for creates and lists).
   grpc::Status Run(
-      grpc::ServerContext* context, absl::string_view method,
-      absl::string_view resource,
+      grpc::ServerContext* context, const google::protobuf::Message& request,
+      absl::string_view method, absl::string_view resource,
       absl::FunctionRef<absl::Status(const RequestContext&)> body) const;
 
  private:

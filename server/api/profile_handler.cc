@@ -6,17 +6,17 @@ namespace careers::api {
 grpc::Status ProfileHandler::CreateProfile(
     grpc::ServerContext* context, const v1::CreateProfileRequest* request,
     v1::Profile* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/CreateProfile", "",
-                    [&](const RequestContext& ctx) {
-                      return Reply(profiles_.CreateProfile(ctx, *request),
-                                   response);
-                    });
+  return calls_.Run(
+      context, *request, "careers.v1.ProfileService/CreateProfile", "",
+      [&](const RequestContext& ctx) {
+        return Reply(profiles_.CreateProfile(ctx, *request), response);
+      });
 }
 
 grpc::Status ProfileHandler::GetProfile(grpc::ServerContext* context,
                                         const v1::GetProfileRequest* request,
                                         v1::Profile* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/GetProfile",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/GetProfile",
                     request->name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.GetProfile(ctx, *request),
                                    response);
@@ -26,8 +26,8 @@ grpc::Status ProfileHandler::GetProfile(grpc::ServerContext* context,
 grpc::Status ProfileHandler::ListProfiles(
     grpc::ServerContext* context, const v1::ListProfilesRequest* request,
     v1::ListProfilesResponse* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/ListProfiles", "",
-                    [&](const RequestContext& ctx) {
+  return calls_.Run(context, *request, "careers.v1.ProfileService/ListProfiles",
+                    "", [&](const RequestContext& ctx) {
                       return Reply(profiles_.ListProfiles(ctx, *request),
                                    response);
                     });
@@ -36,17 +36,17 @@ grpc::Status ProfileHandler::ListProfiles(
 grpc::Status ProfileHandler::UpdateProfile(
     grpc::ServerContext* context, const v1::UpdateProfileRequest* request,
     v1::Profile* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/UpdateProfile",
-                    request->profile().name(), [&](const RequestContext& ctx) {
-                      return Reply(profiles_.UpdateProfile(ctx, *request),
-                                   response);
-                    });
+  return calls_.Run(
+      context, *request, "careers.v1.ProfileService/UpdateProfile",
+      request->profile().name(), [&](const RequestContext& ctx) {
+        return Reply(profiles_.UpdateProfile(ctx, *request), response);
+      });
 }
 
 grpc::Status ProfileHandler::CreateGoal(grpc::ServerContext* context,
                                         const v1::CreateGoalRequest* request,
                                         v1::Goal* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/CreateGoal",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/CreateGoal",
                     request->parent(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.CreateGoal(ctx, *request),
                                    response);
@@ -56,7 +56,7 @@ grpc::Status ProfileHandler::CreateGoal(grpc::ServerContext* context,
 grpc::Status ProfileHandler::GetGoal(grpc::ServerContext* context,
                                      const v1::GetGoalRequest* request,
                                      v1::Goal* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/GetGoal",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/GetGoal",
                     request->name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.GetGoal(ctx, *request), response);
                     });
@@ -65,7 +65,7 @@ grpc::Status ProfileHandler::GetGoal(grpc::ServerContext* context,
 grpc::Status ProfileHandler::ListGoals(grpc::ServerContext* context,
                                        const v1::ListGoalsRequest* request,
                                        v1::ListGoalsResponse* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/ListGoals",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/ListGoals",
                     request->parent(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.ListGoals(ctx, *request),
                                    response);
@@ -75,7 +75,7 @@ grpc::Status ProfileHandler::ListGoals(grpc::ServerContext* context,
 grpc::Status ProfileHandler::UpdateGoal(grpc::ServerContext* context,
                                         const v1::UpdateGoalRequest* request,
                                         v1::Goal* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/UpdateGoal",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/UpdateGoal",
                     request->goal().name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.UpdateGoal(ctx, *request),
                                    response);
@@ -85,7 +85,7 @@ grpc::Status ProfileHandler::UpdateGoal(grpc::ServerContext* context,
 grpc::Status ProfileHandler::AchieveGoal(grpc::ServerContext* context,
                                          const v1::AchieveGoalRequest* request,
                                          v1::Goal* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/AchieveGoal",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/AchieveGoal",
                     request->name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.ChangeGoalState(
                                        ctx, request->name(), request->etag(),
@@ -97,7 +97,7 @@ grpc::Status ProfileHandler::AchieveGoal(grpc::ServerContext* context,
 grpc::Status ProfileHandler::DropGoal(grpc::ServerContext* context,
                                       const v1::DropGoalRequest* request,
                                       v1::Goal* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/DropGoal",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/DropGoal",
                     request->name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.ChangeGoalState(
                                        ctx, request->name(), request->etag(),
@@ -109,7 +109,7 @@ grpc::Status ProfileHandler::DropGoal(grpc::ServerContext* context,
 grpc::Status ProfileHandler::ReopenGoal(grpc::ServerContext* context,
                                         const v1::ReopenGoalRequest* request,
                                         v1::Goal* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/ReopenGoal",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/ReopenGoal",
                     request->name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.ChangeGoalState(
                                        ctx, request->name(), request->etag(),
@@ -121,7 +121,7 @@ grpc::Status ProfileHandler::ReopenGoal(grpc::ServerContext* context,
 grpc::Status ProfileHandler::CreateAction(
     grpc::ServerContext* context, const v1::CreateActionRequest* request,
     v1::Action* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/CreateAction",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/CreateAction",
                     request->parent(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.CreateAction(ctx, *request),
                                    response);
@@ -131,7 +131,7 @@ grpc::Status ProfileHandler::CreateAction(
 grpc::Status ProfileHandler::GetAction(grpc::ServerContext* context,
                                        const v1::GetActionRequest* request,
                                        v1::Action* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/GetAction",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/GetAction",
                     request->name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.GetAction(ctx, *request),
                                    response);
@@ -141,7 +141,7 @@ grpc::Status ProfileHandler::GetAction(grpc::ServerContext* context,
 grpc::Status ProfileHandler::ListActions(grpc::ServerContext* context,
                                          const v1::ListActionsRequest* request,
                                          v1::ListActionsResponse* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/ListActions",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/ListActions",
                     request->parent(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.ListActions(ctx, *request),
                                    response);
@@ -151,7 +151,7 @@ grpc::Status ProfileHandler::ListActions(grpc::ServerContext* context,
 grpc::Status ProfileHandler::UpdateAction(
     grpc::ServerContext* context, const v1::UpdateActionRequest* request,
     v1::Action* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/UpdateAction",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/UpdateAction",
                     request->action().name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.UpdateAction(ctx, *request),
                                    response);
@@ -161,19 +161,20 @@ grpc::Status ProfileHandler::UpdateAction(
 grpc::Status ProfileHandler::CompleteAction(
     grpc::ServerContext* context, const v1::CompleteActionRequest* request,
     v1::Action* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/CompleteAction",
-                    request->name(), [&](const RequestContext& ctx) {
-                      return Reply(profiles_.ChangeActionState(
-                                       ctx, request->name(), request->etag(),
-                                       v1::Action::DONE),
-                                   response);
-                    });
+  return calls_.Run(
+      context, *request, "careers.v1.ProfileService/CompleteAction",
+      request->name(), [&](const RequestContext& ctx) {
+        return Reply(
+            profiles_.ChangeActionState(ctx, request->name(), request->etag(),
+                                        v1::Action::DONE),
+            response);
+      });
 }
 
 grpc::Status ProfileHandler::CancelAction(
     grpc::ServerContext* context, const v1::CancelActionRequest* request,
     v1::Action* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/CancelAction",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/CancelAction",
                     request->name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.ChangeActionState(
                                        ctx, request->name(), request->etag(),
@@ -185,7 +186,7 @@ grpc::Status ProfileHandler::CancelAction(
 grpc::Status ProfileHandler::ReopenAction(
     grpc::ServerContext* context, const v1::ReopenActionRequest* request,
     v1::Action* response) {
-  return calls_.Run(context, "careers.v1.ProfileService/ReopenAction",
+  return calls_.Run(context, *request, "careers.v1.ProfileService/ReopenAction",
                     request->name(), [&](const RequestContext& ctx) {
                       return Reply(profiles_.ChangeActionState(
                                        ctx, request->name(), request->etag(),

@@ -1,12 +1,14 @@
 #include "server/domain/booking.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <iterator>
 #include <map>
 #include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "server/common/ids.h"
 #include "server/common/proto_time.h"
@@ -52,6 +54,31 @@ std::string RequiredId(FieldViolations& v, absl::string_view field,
   return IdOf(name);
 }
 
+// Whether exactly one of the alternative fields (name, value) is set; if
+// not, a violation names each field concerned: every one that is set when
+// several are, all of them when none is.
+bool ExactlyOneOf(
+    FieldViolations& v,
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>>
+        fields) {
+  std::vector<std::string> names;
+  int set = 0;
+  for (const auto& [name, value] : fields) {
+    names.emplace_back(name);
+    set += !value.empty();
+  }
+  if (set == 1) return true;
+  const std::string which = absl::StrJoin(names, ", ");
+  for (const auto& [name, value] : fields) {
+    if (set == 0 || !value.empty()) {
+      v.Add(std::string(name),
+            set == 0 ? absl::StrCat("one of ", which, " is required")
+                     : absl::StrCat("only one of ", which, " may be given"));
+    }
+  }
+  return false;
+}
+
 absl::Time RequiredTime(FieldViolations& v, absl::string_view field, bool has,
                         const google::protobuf::Timestamp& t) {
   if (!has) {
@@ -88,6 +115,71 @@ std::string WhereText(const Appointment& a) {
   }
 }
 
+// Why `query`'s start is not one of the calendar's slots, as the most
+// specific refusal: taken by a booking or a held seat (SLOT_TAKEN), outside
+// the booking window (MINIMUM_NOTICE, SAME_DAY_NOT_ALLOWED, BEYOND_HORIZON,
+// with the times an app can offer instead), or not in the adviser's hours
+// for the type and channel at all (OUTSIDE_HOURS).
+absl::Status WhyNotBookable(const BookingFacts& facts,
+                            const schedule::SlotQuery& query,
+                            const std::string& slot) {
+  const v1::AppointmentType& type = *query.type;
+  schedule::AdviserCalendar unbooked = facts.calendar;
+  unbooked.booked.clear();
+  unbooked.held.clear();
+  if (!schedule::SlotsFor(unbooked, query).empty()) {
+    return errors::FailedPrecondition("SLOT_TAKEN", slot,
+                                      "was just taken; choose another");
+  }
+  schedule::SlotQuery any_time = query;
+  any_time.ignore_booking_window = true;
+  const std::vector<v1::Slot> in_hours = schedule::SlotsFor(unbooked, any_time);
+  if (in_hours.empty()) {
+    return errors::FailedPrecondition(
+        "OUTSIDE_HOURS", slot,
+        absl::StrCat("is not a slot of ", facts.calendar.adviser,
+                     "'s hours for ", type.name(), " by ",
+                     v1::Adviser::Channel_Name(query.channel),
+                     "; search for slots to see the times offered"));
+  }
+  absl::TimeZone tz = absl::UTCTimeZone();
+  absl::LoadTimeZone(in_hours.front().time_zone(), &tz);
+  const schedule::BookingWindow window =
+      schedule::CheckBookingWindow(type, tz, query.from, query.now);
+  using Verdict = schedule::BookingWindow::Verdict;
+  switch (window.verdict) {
+    case Verdict::kMinimumNotice:
+      return errors::FailedPrecondition(
+          "MINIMUM_NOTICE", slot,
+          absl::StrCat("needs ", type.minimum_notice_minutes(),
+                       " minutes' notice; the earliest start bookable now is ",
+                       Rfc3339(window.earliest_start)),
+          {{"earliest_start", Rfc3339(window.earliest_start)}});
+    case Verdict::kSameDay:
+      return errors::FailedPrecondition(
+          "SAME_DAY_NOT_ALLOWED", slot,
+          absl::StrCat(type.name(),
+                       " cannot be booked on the day itself; the earliest "
+                       "start bookable now is ",
+                       Rfc3339(window.earliest_start)),
+          {{"earliest_start", Rfc3339(window.earliest_start)}});
+    case Verdict::kBeyondHorizon:
+      return errors::FailedPrecondition(
+          "BEYOND_HORIZON", slot,
+          absl::StrCat("is more than ", type.booking_horizon_days(),
+                       " days ahead; it can be booked from ",
+                       Rfc3339(window.bookable_from)),
+          {{"bookable_from", Rfc3339(window.bookable_from)},
+           {"bookable_until", Rfc3339(window.bookable_until)}});
+    case Verdict::kOpen:
+      break;
+  }
+  // In the hours and the window but still not a slot: its time is blocked
+  // next to another appointment's buffers.
+  return errors::FailedPrecondition("SLOT_TAKEN", slot,
+                                    "was just taken; choose another");
+}
+
 }  // namespace
 
 Booking::Booking(BookingRepository& repository, DirectoryLookup& directory,
@@ -100,7 +192,13 @@ Booking::Booking(BookingRepository& repository, DirectoryLookup& directory,
       page_tokens_(page_tokens),
       options_(std::move(options)) {}
 
-OfferTerms Booking::Offer() const { return {clock_.Now(), options_.offer_ttl}; }
+OfferTerms Booking::Offer() const {
+  return {
+      clock_.Now(), options_.offer_ttl,
+      [](const v1::AppointmentType& type, const rules::PersonAtTime& person) {
+        return rules::CheckPersonCanTake(type, person).ok();
+      }};
+}
 
 void Booking::RecordRead(const RequestContext& ctx, const std::string& profile,
                          absl::string_view resource) {
@@ -462,7 +560,8 @@ BookingTarget Booking::TargetOf(const SlotChoice& choice,
   target.start = choice.start;
   target.end = choice.start + absl::Minutes(choice.type.duration_minutes());
   target.now = now;
-  target.offer_ttl = options_.offer_ttl;
+  target.offer = Offer();
+  target.offer.now = now;
   return target;
 }
 
@@ -472,15 +571,14 @@ absl::StatusOr<BookingPlan> Booking::Decide(const RequestContext& ctx,
                                             absl::Time now) const {
   const v1::AppointmentType& type = facts.type;
   const std::string adviser = names::Name(names::kAdvisers, choice.adviser_id);
-  const std::string slot =
-      absl::StrCat("the slot of ", adviser, " at ", Rfc3339(choice.start));
+  const std::string slot = names::SlotName(adviser, choice.start);
   if (!facts.adviser_active) {
     return errors::FailedPrecondition("ADVISER_INACTIVE", adviser,
                                       "is not taking appointments");
   }
   if (facts.adviser_organisation_id != IdOf(type.organisation())) {
     return errors::FailedPrecondition(
-        "NOT_BOOKABLE", type.name(),
+        "NOT_OFFERED", type.name(),
         absl::StrCat("is not offered by ", adviser, "'s organisation"));
   }
   if (!AudienceAdmits(type, facts.person)) {
@@ -489,13 +587,10 @@ absl::StatusOr<BookingPlan> Booking::Decide(const RequestContext& ctx,
         "is not for this person's life stage or school stage");
   }
   if (choice.start < now) {
-    return errors::FailedPrecondition("PAST", slot, "is in the past");
-  }
-  if (choice.start < now + absl::Minutes(type.minimum_notice_minutes())) {
     return errors::FailedPrecondition(
-        "MINIMUM_NOTICE", slot,
-        absl::StrCat("needs ", type.minimum_notice_minutes(),
-                     " minutes' notice"));
+        "PAST", slot,
+        absl::StrCat("starts at ", Rfc3339(choice.start),
+                     ", which is in the past"));
   }
   schedule::SlotQuery query;
   query.type = &type;
@@ -504,37 +599,15 @@ absl::StatusOr<BookingPlan> Booking::Decide(const RequestContext& ctx,
   query.now = now;
   query.channel = choice.channel;
   const std::vector<v1::Slot> slots = schedule::SlotsFor(facts.calendar, query);
-  if (slots.empty()) {
-    schedule::AdviserCalendar unbooked = facts.calendar;
-    unbooked.booked.clear();
-    unbooked.held.clear();
-    if (!schedule::SlotsFor(unbooked, query).empty()) {
-      return errors::FailedPrecondition("SLOT_TAKEN", slot,
-                                        "was just taken; choose another");
-    }
-    return errors::FailedPrecondition(
-        "NOT_BOOKABLE", slot,
-        absl::StrCat("is not a bookable slot of ", type.name(), " by ",
-                     v1::Adviser::Channel_Name(choice.channel),
-                     " (outside the adviser's hours, not on the same day, or "
-                     "beyond the booking horizon)"));
-  }
+  if (slots.empty()) return WhyNotBookable(facts, query, slot);
   if (type.seats() > 1 && slots.front().seats_remaining() <= 0) {
     return errors::FailedPrecondition("SESSION_FULL", slot,
                                       "is full; join its waitlist");
   }
-  if (type.per_person_limit() > 0 &&
-      facts.person_upcoming_of_type >= type.per_person_limit()) {
-    return errors::FailedPrecondition(
-        "PER_PERSON_LIMIT", type.name(),
-        absl::StrCat("allows ", type.per_person_limit(),
-                     " upcoming appointment(s) per person"));
-  }
-  if (facts.person_busy) {
-    return errors::FailedPrecondition(
-        "PERSON_BUSY", names::Name(names::kProfiles, choice.profile_id),
-        "already has an appointment at that time");
-  }
+  CAREERS_RETURN_IF_ERROR(rules::CheckPersonCanTake(
+      type, {names::Name(names::kProfiles, choice.profile_id),
+             facts.person_upcoming_of_type, facts.person_busy,
+             facts.person_in_session}));
   int seat = 0;
   for (int s = 1; s <= std::max(1, type.seats()) && seat == 0; ++s) {
     if (std::find(facts.session_seats_taken.begin(),
@@ -562,6 +635,7 @@ absl::StatusOr<BookingPlan> Booking::Decide(const RequestContext& ctx,
   *a.mutable_start_time() = ToProtoTimestamp(choice.start);
   *a.mutable_end_time() = ToProtoTimestamp(end);
   a.set_time_zone(slots.front().time_zone());
+  schedule::SetLocalTimes(a);
   a.set_state(Appointment::BOOKED);
   a.set_notes(choice.notes);
   a.set_seat(seat);
@@ -633,19 +707,17 @@ absl::StatusOr<v1::ListAppointmentsResponse> Booking::ListAppointments(
     const RequestContext& ctx, const v1::ListAppointmentsRequest& req) {
   FieldViolations v;
   AppointmentQuery query;
-  const int owners = !req.profile().empty() + !req.adviser().empty() +
-                     !req.organisation().empty();
-  if (owners != 1) {
-    v.Add("profile",
-          "exactly one of profile, adviser and organisation is "
-          "required");
-  } else if (!req.profile().empty()) {
+  const bool one_owner =
+      ExactlyOneOf(v, {{"profile", req.profile()},
+                       {"adviser", req.adviser()},
+                       {"organisation", req.organisation()}});
+  if (one_owner && !req.profile().empty()) {
     query.profile_id =
         RequiredId(v, "profile", req.profile(), names::kProfiles);
-  } else if (!req.adviser().empty()) {
+  } else if (one_owner && !req.adviser().empty()) {
     query.adviser_id =
         RequiredId(v, "adviser", req.adviser(), names::kAdvisers);
-  } else {
+  } else if (one_owner) {
     query.organisation_id = RequiredId(v, "organisation", req.organisation(),
                                        names::kOrganisations);
   }
@@ -878,13 +950,13 @@ absl::StatusOr<google::api::HttpBody> Booking::ExportCalendar(
   FieldViolations v;
   AppointmentQuery query;
   std::string owner;
-  if (req.profile().empty() == req.adviser().empty()) {
-    v.Add("profile", "exactly one of profile and adviser is required");
-  } else if (!req.profile().empty()) {
+  const bool one_owner =
+      ExactlyOneOf(v, {{"profile", req.profile()}, {"adviser", req.adviser()}});
+  if (one_owner && !req.profile().empty()) {
     query.profile_id =
         RequiredId(v, "profile", req.profile(), names::kProfiles);
     owner = req.profile();
-  } else {
+  } else if (one_owner) {
     query.adviser_id =
         RequiredId(v, "adviser", req.adviser(), names::kAdvisers);
     owner = req.adviser();
@@ -951,7 +1023,7 @@ absl::StatusOr<WaitlistEntry> Booking::CreateWaitlistEntry(
   CAREERS_ASSIGN_OR_RETURN(v1::AppointmentType type,
                            repository_.GetAppointmentType(ctx, type_id));
   const std::string session =
-      absl::StrCat("the session of ", in.adviser(), " at ", Rfc3339(start));
+      names::SlotName(names::Name(names::kAdvisers, adviser_id), start);
   if (type.seats() <= 1) {
     return errors::FailedPrecondition(
         "NOT_A_SESSION", type.name(),
@@ -974,9 +1046,10 @@ absl::StatusOr<WaitlistEntry> Booking::CreateWaitlistEntry(
   if (!calendars.empty()) slots = schedule::SlotsFor(calendars[0], query);
   if (slots.empty()) {
     return errors::FailedPrecondition(
-        "NOT_BOOKABLE", session,
-        absl::StrCat("is not a bookable session of ", type.name(), " by ",
-                     v1::Adviser::Channel_Name(in.channel())));
+        "NOT_A_SESSION", session,
+        absl::StrCat("is not a session of ", type.name(), " by ",
+                     v1::Adviser::Channel_Name(in.channel()),
+                     " that can be booked now"));
   }
   if (slots.front().seats_remaining() > 0) {
     return errors::FailedPrecondition("SEATS_FREE", session,
@@ -991,8 +1064,11 @@ absl::StatusOr<WaitlistEntry> Booking::CreateWaitlistEntry(
   entry.set_state(WaitlistEntry::WAITING);
   *entry.mutable_create_time() = ToProtoTimestamp(now);
   *entry.mutable_created_by() = ActorOf(ctx.principal);
-  return repository_.CreateWaitlistEntry(ctx, IdOf(entry.name()), entry,
-                                         KeyPtr(key));
+  return repository_.CreateWaitlistEntry(
+      ctx, IdOf(entry.name()), entry, KeyPtr(key),
+      [](const rules::PersonAtTime& person) {
+        return rules::CheckMayJoinWaitlist(person);
+      });
 }
 
 absl::StatusOr<WaitlistEntry> Booking::GetWaitlistEntry(
@@ -1008,31 +1084,67 @@ absl::StatusOr<WaitlistEntry> Booking::GetWaitlistEntry(
 
 absl::StatusOr<v1::ListWaitlistEntriesResponse> Booking::ListWaitlistEntries(
     const RequestContext& ctx, const v1::ListWaitlistEntriesRequest& req) {
-  CAREERS_ASSIGN_OR_RETURN(
-      std::string profile_id,
-      names::ParseName("profile", req.profile(), names::kProfiles));
-  CAREERS_ASSIGN_OR_RETURN(
-      const int page_size,
-      ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize));
-  WaitlistQuery query{profile_id, std::nullopt, page_size};
+  FieldViolations v;
+  WaitlistQuery query;
+  const bool by_profile = !req.profile().empty();
+  const bool by_session = !req.adviser().empty() ||
+                          !req.appointment_type().empty() ||
+                          req.has_start_time();
+  if (by_profile && by_session) {
+    const std::string why =
+        "give either profile or a session (adviser, appointment_type and "
+        "start_time), not both";
+    v.Add("profile", why);
+    v.Add("adviser", why);
+  } else if (!by_profile && !by_session) {
+    v.Add("profile",
+          "is required, unless a session (adviser, appointment_type and "
+          "start_time) is given");
+  } else if (!by_session) {
+    query.profile_id =
+        RequiredId(v, "profile", req.profile(), names::kProfiles);
+  } else {
+    Session session;
+    session.adviser_id =
+        RequiredId(v, "adviser", req.adviser(), names::kAdvisers);
+    session.appointment_type_id =
+        RequiredId(v, "appointment_type", req.appointment_type(),
+                   names::kAppointmentTypes);
+    session.start =
+        RequiredTime(v, "start_time", req.has_start_time(), req.start_time());
+    query.session = std::move(session);
+  }
+  absl::StatusOr<int> page_size =
+      ResolvePageSize(req.page_size(), kDefaultPageSize, kMaxPageSize);
+  if (!page_size.ok()) v.Add("page_size", "must not be negative");
+  CAREERS_RETURN_IF_ERROR(v.ToStatus());
+  query.limit = *page_size;
   const absl::Time now = clock_.Now();
-  const std::string digest =
-      PageTokenCodec::QueryDigest({"ListWaitlistEntries", req.profile()});
+  v1::ListWaitlistEntriesRequest shape = req;
+  shape.clear_page_size();
+  shape.clear_page_token();
+  const std::string digest = PageTokenCodec::QueryDigest(
+      {"ListWaitlistEntries", shape.SerializeAsString()});
   CAREERS_ASSIGN_OR_RETURN(
-      query.before,
+      std::optional<CreationCursor> cursor,
       DecodeCreationCursor(page_tokens_, req.page_token(), digest, now));
+  (query.session ? query.after : query.before) = cursor;
   CAREERS_ASSIGN_OR_RETURN(Page<WaitlistEntry> page,
                            repository_.ListWaitlistEntries(ctx, query));
   v1::ListWaitlistEntriesResponse resp;
-  for (WaitlistEntry& e : page.items)
+  for (WaitlistEntry& e : page.items) {
+    if (query.session) RecordRead(ctx, e.profile(), e.name());
     *resp.add_waitlist_entries() = std::move(e);
+  }
   if (page.has_more && resp.waitlist_entries_size() > 0) {
     const WaitlistEntry& last = *resp.waitlist_entries().rbegin();
     resp.set_next_page_token(EncodeCreationCursor(
         page_tokens_, digest, last.create_time(), last.name(), now));
   }
-  RecordRead(ctx, req.profile(),
-             absl::StrCat(req.profile(), "/", names::kWaitlistEntries));
+  if (!query.session) {
+    RecordRead(ctx, req.profile(),
+               absl::StrCat(req.profile(), "/", names::kWaitlistEntries));
+  }
   return resp;
 }
 

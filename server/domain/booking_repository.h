@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "careers/v1/booking_service.pb.h"
+#include "server/domain/booking_rules.h"
 #include "server/domain/directory_repository.h"
 #include "server/domain/profile_repository.h"
 #include "server/domain/repository.h"
@@ -44,9 +45,20 @@ struct AppointmentQuery {
   int limit = 50;
 };
 
+// A group session: an adviser's seats of a type at a start.
+struct Session {
+  std::string adviser_id;
+  std::string appointment_type_id;
+  absl::Time start;
+};
+
+// Exactly one of profile_id (newest first, resumed `before` the cursor) and
+// session (in queue order, resumed `after` it) is set.
 struct WaitlistQuery {
-  std::string profile_id;
-  std::optional<CreationCursor> before;  // newest first
+  std::optional<std::string> profile_id;
+  std::optional<Session> session;
+  std::optional<CreationCursor> before;
+  std::optional<CreationCursor> after;
   int limit = 50;
 };
 
@@ -85,6 +97,7 @@ struct BookingFacts {
   // (both leaving out `replacing`).
   int person_upcoming_of_type = 0;
   bool person_busy = false;
+  bool person_in_session = false;  // holds a seat of this very session
   std::optional<v1::Appointment> replacing;    // RescheduleAppointment
   std::optional<v1::WaitlistEntry> accepting;  // AcceptWaitlistOffer
 };
@@ -106,6 +119,20 @@ struct BookingPlan {
   std::optional<v1::WaitlistEntry> accepted;  // ACCEPTED, appointment set
 };
 
+// Whether a waiting person can take a freed seat of `type` (the domain's
+// rule, given what the store read about them).
+using OfferEligibility = std::function<bool(const v1::AppointmentType& type,
+                                            const rules::PersonAtTime& person)>;
+
+// When a freed group seat is offered to the waitlist, and to whom: the
+// first waiting person, in queue order, whom `may_take` lets take it (the
+// others are passed over and keep their place).
+struct OfferTerms {
+  absl::Time now;
+  absl::Duration ttl;  // capped at the session's start
+  OfferEligibility may_take = nullptr;  // none: anyone waiting may
+};
+
 // What to book; the store locks the profile, then the adviser, and reads
 // the facts.
 struct BookingTarget {
@@ -117,18 +144,17 @@ struct BookingTarget {
   absl::Time now;
   std::optional<std::string> replacing_id;        // appointment to replace
   std::optional<std::string> accepting_entry_id;  // waitlist offer taken
-  // How long a group seat freed by `replacing` is offered to the waitlist.
-  absl::Duration offer_ttl = absl::Hours(24);
+  // How a group seat freed by `replacing` is offered to the waitlist.
+  OfferTerms offer;
 };
 
 using BookingDecision =
     std::function<absl::StatusOr<BookingPlan>(const BookingFacts&)>;
 
-// When a freed group seat is offered to the waitlist.
-struct OfferTerms {
-  absl::Time now;
-  absl::Duration ttl;  // capped at the session's start
-};
+// Decides whether the person may join the waitlist, given what they hold
+// (read after their row was locked): OK or the refusal.
+using WaitlistJoinDecision =
+    std::function<absl::Status(const rules::PersonAtTime& person)>;
 
 // Storage of appointment types, availability rules, appointments, their
 // reminders and waitlists. Resources go in complete and come out with
@@ -193,10 +219,14 @@ class BookingRepository {
       const RequestContext& ctx, const std::string& id,
       const Mutation<v1::Appointment>& mutate, const OfferTerms& offer) = 0;
 
-  // ALREADY_EXISTS if the person already waits for the session.
+  // One transaction: lock the person's row, read what they hold of the
+  // session and around it, let `decide` rule, then insert. ALREADY_EXISTS
+  // if the person already waits for the session. Entries come out with
+  // their position.
   virtual absl::StatusOr<v1::WaitlistEntry> CreateWaitlistEntry(
       const RequestContext& ctx, const std::string& id,
-      const v1::WaitlistEntry& entry, const IdempotencyKey* key) = 0;
+      const v1::WaitlistEntry& entry, const IdempotencyKey* key,
+      const WaitlistJoinDecision& decide) = 0;
   virtual absl::StatusOr<v1::WaitlistEntry> GetWaitlistEntry(
       const RequestContext& ctx, const std::string& id) = 0;
   virtual absl::StatusOr<Page<v1::WaitlistEntry>> ListWaitlistEntries(

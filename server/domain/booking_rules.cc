@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "server/common/status_macros.h"
 #include "server/domain/directory_rules.h"
 #include "server/domain/field_checks.h"
 #include "server/domain/resource_names.h"
@@ -198,6 +199,32 @@ void NormalizeAndCheckAvailabilityRule(v1::AvailabilityRule& r,
                        v1::Adviser::IN_PERSON) != r.channels().end()) {
     v.Add(Path(prefix, "location"), "is required to offer IN_PERSON");
   }
+}
+
+absl::Status CheckMayJoinWaitlist(const PersonAtTime& person) {
+  if (person.holds_seat_in_session) {
+    return errors::FailedPrecondition("ALREADY_BOOKED", person.profile,
+                                      "already holds a seat in this session");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPersonCanTake(const v1::AppointmentType& type,
+                                const PersonAtTime& person) {
+  CAREERS_RETURN_IF_ERROR(CheckMayJoinWaitlist(person));
+  if (type.per_person_limit() > 0 &&
+      person.upcoming_of_type >= type.per_person_limit()) {
+    return errors::FailedPrecondition(
+        "PER_PERSON_LIMIT", person.profile,
+        absl::StrCat("already has ", person.upcoming_of_type, " upcoming ",
+                     type.name(), " appointment(s), the most it allows"));
+  }
+  if (person.busy) {
+    return errors::FailedPrecondition(
+        "PERSON_BUSY", person.profile,
+        "already has an appointment at that time");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace careers::rules

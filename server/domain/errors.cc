@@ -44,18 +44,26 @@ absl::Status NotFound(absl::string_view resource_type, absl::string_view name) {
   return status;
 }
 
-absl::Status FailedPrecondition(absl::string_view type,
-                                absl::string_view subject,
-                                absl::string_view description) {
+absl::Status FailedPrecondition(
+    absl::string_view type, absl::string_view subject,
+    absl::string_view description,
+    const std::map<std::string, std::string>& metadata) {
   google::rpc::PreconditionFailure detail;
   auto* v = detail.add_violations();
   v->set_type(std::string(type));
   v->set_subject(std::string(subject));
   v->set_description(std::string(description));
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(type));
+  info.set_domain(kErrorDomain);
+  for (const auto& [key, value] : metadata) {
+    (*info.mutable_metadata())[key] = value;
+  }
   absl::Status status =
       absl::FailedPreconditionError(absl::StrCat(subject, ": ", description));
   status.SetPayload(kPreconditionFailureType,
                     absl::Cord(detail.SerializeAsString()));
+  status.SetPayload(kErrorInfoType, absl::Cord(info.SerializeAsString()));
   return status;
 }
 
@@ -64,6 +72,14 @@ absl::Status EtagMismatch(absl::string_view name) {
       name,
       " was changed by someone else (etag mismatch): read it again, "
       "reapply your change and retry"));
+}
+
+absl::Status EtagOfAnotherResource(absl::string_view name) {
+  return absl::AbortedError(absl::StrCat(
+      "the etag given is not one of ", name,
+      " (it belongs to another resource, or is not an etag): nothing was "
+      "changed; read ",
+      name, " and use its etag"));
 }
 
 }  // namespace careers::errors

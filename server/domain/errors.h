@@ -1,6 +1,7 @@
 #ifndef CAREERS_SERVER_DOMAIN_ERRORS_H_
 #define CAREERS_SERVER_DOMAIN_ERRORS_H_
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,10 @@ inline constexpr char kPreconditionFailureType[] =
     "type.googleapis.com/google.rpc.PreconditionFailure";
 inline constexpr char kResourceInfoType[] =
     "type.googleapis.com/google.rpc.ResourceInfo";
+inline constexpr char kErrorInfoType[] =
+    "type.googleapis.com/google.rpc.ErrorInfo";
+// google.rpc.ErrorInfo.domain of our errors.
+inline constexpr char kErrorDomain[] = "careers.uk";
 
 // Collects what is wrong with a request, one entry per field, so a client can
 // show every problem at once. Not thread-safe.
@@ -47,14 +52,24 @@ absl::Status InvalidField(std::string field, std::string description);
 // NOT_FOUND for a resource name, with google.rpc.ResourceInfo.
 absl::Status NotFound(absl::string_view resource_type, absl::string_view name);
 
-// FAILED_PRECONDITION with google.rpc.PreconditionFailure: `type` is a short
-// code such as "STATE", `subject` the resource name.
-absl::Status FailedPrecondition(absl::string_view type,
-                                absl::string_view subject,
-                                absl::string_view description);
+// FAILED_PRECONDITION with google.rpc.PreconditionFailure and
+// google.rpc.ErrorInfo: `type` is a short code such as "STATE" (also the
+// ErrorInfo reason), `subject` what it is about — a resource name, never
+// prose — and `description` the prose. `metadata` (ErrorInfo.metadata)
+// carries values a client can act on, such as "earliest_start".
+absl::Status FailedPrecondition(
+    absl::string_view type, absl::string_view subject,
+    absl::string_view description,
+    const std::map<std::string, std::string>& metadata = {});
 
-// ABORTED: the caller's etag does not match the resource's (AIP-154).
+// ABORTED: the caller's etag is an older one of the resource `name`
+// (AIP-154): someone else changed it since.
 absl::Status EtagMismatch(absl::string_view name);
+
+// ABORTED: the caller's etag is not one of the resource `name` at all (it
+// belongs to another resource, or to one deleted and made again under the
+// same name, or is not an etag).
+absl::Status EtagOfAnotherResource(absl::string_view name);
 
 }  // namespace careers::errors
 

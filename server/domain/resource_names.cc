@@ -80,4 +80,10 @@ std::string ChildName(absl::string_view parent_collection,
                       id);
 }
 
+std::string SlotName(absl::string_view adviser_name, absl::Time start) {
+  return absl::StrCat(
+      adviser_name, "/", kSlots, "/",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", start, absl::UTCTimeZone()));
+}
+
 }  // namespace careers::names

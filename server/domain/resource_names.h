@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 // AIP-122 resource names. Parsing errors are INVALID_ARGUMENT naming the
 // request field the name came from.
@@ -20,6 +21,7 @@ inline constexpr absl::string_view kAppointmentTypes = "appointmentTypes";
 inline constexpr absl::string_view kAvailabilityRules = "availabilityRules";
 inline constexpr absl::string_view kAppointments = "appointments";
 inline constexpr absl::string_view kWaitlistEntries = "waitlistEntries";
+inline constexpr absl::string_view kSlots = "slots";
 
 // Ids the server accepts in names: 1–63 of [a-z0-9-], not starting with '-'.
 bool IsValidId(absl::string_view id);
@@ -52,6 +54,11 @@ std::string ProfileIdOf(absl::string_view name);
 std::string ChildName(absl::string_view parent_collection,
                       absl::string_view parent_id, absl::string_view collection,
                       absl::string_view id);
+
+// The identity of a slot (or a group session) in errors about it, such as
+// a google.rpc.PreconditionFailure subject:
+// "advisers/{adviser}/slots/2027-03-29T08:00:00Z" (the start in UTC).
+std::string SlotName(absl::string_view adviser_name, absl::Time start);
 
 }  // namespace careers::names
 

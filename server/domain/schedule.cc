@@ -222,6 +222,63 @@ std::vector<Window> ExpandRules(const std::vector<v1::AvailabilityRule>& rules,
   return windows;
 }
 
+BookingWindow CheckBookingWindow(const v1::AppointmentType& type,
+                                 const absl::TimeZone& tz, absl::Time start,
+                                 absl::Time now) {
+  BookingWindow w;
+  const absl::Time notice_up =
+      now + absl::Minutes(std::max(0, type.minimum_notice_minutes()));
+  if (start < notice_up) {
+    w.verdict = BookingWindow::Verdict::kMinimumNotice;
+    w.earliest_start = notice_up;
+    return w;
+  }
+  const absl::CivilDay today = absl::ToCivilDay(now, tz);
+  const absl::CivilDay day = absl::ToCivilDay(start, tz);
+  if (type.not_same_day() && day <= today) {
+    w.verdict = BookingWindow::Verdict::kSameDay;
+    w.earliest_start = absl::FromCivil(today + 1, tz);
+    return w;
+  }
+  const int horizon_days = type.booking_horizon_days() > 0
+                               ? type.booking_horizon_days()
+                               : kDefaultHorizonDays;
+  if (day > today + horizon_days) {
+    w.verdict = BookingWindow::Verdict::kBeyondHorizon;
+    w.bookable_from = absl::FromCivil(day - horizon_days, tz);
+    w.bookable_until = absl::FromCivil(today + horizon_days + 1, tz);
+  }
+  return w;
+}
+
+WallClock WallClockAt(absl::Time t, absl::string_view zone) {
+  absl::TimeZone tz = absl::UTCTimeZone();
+  if (!absl::LoadTimeZone(std::string(zone), &tz)) tz = absl::UTCTimeZone();
+  return {absl::FormatTime("%Y-%m-%dT%H:%M:%E*S%Ez", t, tz),
+          tz.At(t).zone_abbr};
+}
+
+namespace {
+
+template <typename T>
+void SetLocalTimesOf(T& m) {
+  const std::string zone =
+      m.time_zone().empty() ? std::string(kDefaultTimeZone) : m.time_zone();
+  WallClock start = WallClockAt(FromProtoTimestamp(m.start_time()), zone);
+  WallClock end = WallClockAt(FromProtoTimestamp(m.end_time()), zone);
+  m.set_local_start(std::move(start.rfc3339));
+  m.set_local_start_abbreviation(std::move(start.abbreviation));
+  m.set_local_end(std::move(end.rfc3339));
+  m.set_local_end_abbreviation(std::move(end.abbreviation));
+}
+
+}  // namespace
+
+void SetLocalTimes(v1::Slot& slot) { SetLocalTimesOf(slot); }
+void SetLocalTimes(v1::Appointment& appointment) {
+  SetLocalTimesOf(appointment);
+}
+
 std::vector<FreeSlot> FreeSlots(const AdviserCalendar& calendar,
                                 const SlotQuery& query) {
   std::vector<FreeSlot> slots;
@@ -240,11 +297,17 @@ std::vector<FreeSlot> FreeSlots(const AdviserCalendar& calendar,
                                : kDefaultHorizonDays;
   // Nothing can start before the notice is up, nor (in any zone) two days
   // past the horizon, so there is no need to expand the rules beyond.
-  const absl::Time from = std::max(
-      query.from,
-      query.now + absl::Minutes(std::max(0, type.minimum_notice_minutes())));
+  const bool window_applies = !query.ignore_booking_window;
+  const absl::Time from =
+      window_applies
+          ? std::max(query.from,
+                     query.now + absl::Minutes(std::max(
+                                     0, type.minimum_notice_minutes())))
+          : query.from;
   const absl::Time to =
-      std::min(query.to, query.now + absl::Hours(24 * (horizon_days + 2)));
+      window_applies
+          ? std::min(query.to, query.now + absl::Hours(24 * (horizon_days + 2)))
+          : query.to;
 
   std::set<absl::Time> listed;
   for (const Window& window : ExpandRules(calendar.rules, from, to)) {
@@ -258,17 +321,16 @@ std::vector<FreeSlot> FreeSlots(const AdviserCalendar& calendar,
     if (!tz.ok() || ChannelsFor(type, rule, calendar, query.channel).empty()) {
       continue;
     }
-    const absl::CivilDay today = absl::ToCivilDay(query.now, *tz);
-    const absl::CivilDay first_day = type.not_same_day() ? today + 1 : today;
-    const absl::CivilDay last_day = today + horizon_days;
-
     // Real-time steps: no start in a skipped hour, none twice in a repeated
     // one.
     for (absl::Time start = window.start;
          start + duration <= window.end && start < to; start += step) {
       if (start < from || listed.count(start) > 0) continue;
-      const absl::CivilDay day = absl::ToCivilDay(start, *tz);
-      if (day < first_day || day > last_day) continue;
+      if (window_applies &&
+          CheckBookingWindow(type, *tz, start, query.now).verdict !=
+              BookingWindow::Verdict::kOpen) {
+        continue;
+      }
       const std::optional<int> seats = SeatsLeft(
           calendar, type, start, start - before, start + duration + after);
       if (!seats) continue;
@@ -304,6 +366,7 @@ v1::Slot MakeSlot(const AdviserCalendar& calendar, const SlotQuery& query,
   slot.set_time_zone(rule.time_zone().empty() ? std::string(kDefaultTimeZone)
                                               : rule.time_zone());
   slot.set_seats_remaining(free.seats_remaining);
+  SetLocalTimes(slot);
   return slot;
 }
 

@@ -76,7 +76,45 @@ struct SlotQuery {
   absl::Time now;        // for minimum notice, same-day and horizon
   std::string location;  // "" or "locations/x": only there
   v1::Adviser::Channel channel = {};  // unspecified or only this channel
+  // Slots whatever the minimum notice, same-day rule and horizon say (to
+  // tell why a start cannot be booked).
+  bool ignore_booking_window = false;
 };
+
+// Whether a start lies in the part of the future that `type` lets people
+// book at `now` — the one rule slots and bookings both follow:
+// - minimum notice: start ≥ now + minimum_notice_minutes (real time);
+// - not_same_day: the start's local date (in `tz`) is after today's;
+// - horizon: the start's local date is at most booking_horizon_days (60 if
+//   0) after today's.
+struct BookingWindow {
+  enum class Verdict { kOpen, kMinimumNotice, kSameDay, kBeyondHorizon };
+  Verdict verdict = Verdict::kOpen;
+  // kMinimumNotice, kSameDay: the earliest start bookable now.
+  absl::Time earliest_start;
+  // kBeyondHorizon: when this start can first be booked (the local midnight
+  // at which it comes within the horizon), and the end of the last local
+  // day bookable now.
+  absl::Time bookable_from;
+  absl::Time bookable_until;
+};
+BookingWindow CheckBookingWindow(const v1::AppointmentType& type,
+                                 const absl::TimeZone& tz, absl::Time start,
+                                 absl::Time now);
+
+// `t` as local wall-clock time in `zone` with the UTC offset in force then
+// (RFC 3339, "2027-10-31T01:00:00+01:00") and the zone's abbreviation then
+// ("BST"). An unknown zone reads as UTC.
+struct WallClock {
+  std::string rfc3339;
+  std::string abbreviation;
+};
+WallClock WallClockAt(absl::Time t, absl::string_view zone);
+
+// Sets local_start, local_end and their abbreviations from start_time,
+// end_time and time_zone.
+void SetLocalTimes(v1::Slot& slot);
+void SetLocalTimes(v1::Appointment& appointment);
 
 // The slots of one adviser for `query`, ordered by start:
 // - candidate starts are a window's start plus whole multiples of
@@ -87,10 +125,8 @@ struct SlotQuery {
 //   adviser's (if set), and by `query.channel`; none left → no slot. A
 //   slot offers IN_PERSON only when its rule has a location;
 //   `query.location` keeps only slots whose rule has that location;
-// - minimum notice: start ≥ now + minimum_notice_minutes (real time);
-//   not_same_day: the start's local date (rule zone) is after the local
-//   date of `now`; horizon: the start's local date is at most
-//   booking_horizon_days (60 if 0) after the local date of `now`;
+// - the booking window (CheckBookingWindow, in the rule's zone), unless
+//   `query.ignore_booking_window`;
 // - taken out when the slot's blocked time [start − buffer before,
 //   end + buffer after) overlaps a Booked's [block_start, block_end),
 //   except a Booked of the same group session (same type and start, type
@@ -99,7 +135,8 @@ struct SlotQuery {
 //   held seats of the session, and a session with none left is still
 //   listed with 0; interviews have seats_remaining 1.
 // Slot.adviser_display_name, time_zone and location come from the
-// calendar and the rule. A start reached by two windows is listed once.
+// calendar and the rule, local times from SetLocalTimes. A start reached by
+// two windows is listed once.
 std::vector<v1::Slot> SlotsFor(const AdviserCalendar& calendar,
                                const SlotQuery& query);
 

@@ -11,6 +11,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "server/domain/errors.h"
+#include "server/domain/etag.h"
 #include "server/domain/filter.h"
 #include "server/domain/paging.h"
 #include "server/domain/profile_repository.h"
@@ -63,13 +64,16 @@ std::optional<std::string> NameFilterValue(const FilterTerm& term,
 // "profiles/p/goals/g" → "g".
 std::string LastSegment(const std::string& name);
 
-// ABORTED if `etag` is given and is not the resource's.
+// ABORTED if `etag` is given and is not the resource's current one, saying
+// whether it is an older etag of the resource (someone else changed it) or
+// not one of its etags at all.
 template <typename Resource>
 absl::Status CheckEtag(const Resource& current, const std::string& etag) {
-  if (!etag.empty() && etag != current.etag()) {
-    return errors::EtagMismatch(current.name());
+  if (etag.empty() || etag == current.etag()) return absl::OkStatus();
+  if (!SameResourceEtags(etag, current.etag())) {
+    return errors::EtagOfAnotherResource(current.name());
   }
-  return absl::OkStatus();
+  return errors::EtagMismatch(current.name());
 }
 
 // Page tokens of lists in creation order: (time, id) of the last item.

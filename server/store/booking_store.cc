@@ -197,6 +197,8 @@ Row<Appointment> AppointmentFromRow(sql::ResultSet& rs) {
   row.version = GetUint64(rs, 3);
   row.create_time = GetTime(rs, 4);
   row.value.set_etag(MakeEtag(row.value.name(), row.create_time, row.version));
+  // Worked out afresh on every read, so they follow tzdata updates.
+  domain::schedule::SetLocalTimes(row.value);
   return row;
 }
 
@@ -264,34 +266,132 @@ void WriteEntry(Connection& c, const WaitlistEntry& e) {
   s.Bind(DetailsOf(e)).Bind(IdOf(e.name())).Execute();
 }
 
+// An entry's place in its session's queue: 1 + the WAITING entries of the
+// session that joined before it (by create_time, id), for a WAITING entry;
+// 0 otherwise. A column expression over `waitlist_entries w` (the
+// waitlist_queue index answers it).
+constexpr char kEntryPosition[] =
+    "CASE WHEN w.state = 'WAITING' THEN 1 + (SELECT COUNT(*) FROM "
+    "waitlist_entries q WHERE q.adviser_id = w.adviser_id AND q.start_time = "
+    "w.start_time AND q.appointment_type_id = w.appointment_type_id AND "
+    "q.state = 'WAITING' AND (q.create_time < w.create_time OR "
+    "(q.create_time = w.create_time AND q.id < w.id))) ELSE 0 END";
+
+// kEntryColumns of `w`, then its position.
+const std::string& EntryColumnsWithPosition() {
+  static const std::string* columns = new std::string(absl::StrCat(
+      "w.id, w.details, w.version, w.create_time, ", kEntryPosition));
+  return *columns;
+}
+
+Row<WaitlistEntry> EntryWithPositionFromRow(sql::ResultSet& rs) {
+  Row<WaitlistEntry> row = EntryFromRow(rs);
+  row.value.set_position(rs.getInt(5));
+  return row;
+}
+
+// The bookable time of a session or slot, as the person checks see it.
+struct SessionTime {
+  std::string adviser_id;
+  std::string type_id;
+  absl::Time start;
+  absl::Time end;
+};
+
+// What the person holds around `at` (leaving out `skip_id`): their live
+// appointments of the type ahead of `now`, whether one overlaps
+// [start, end), and whether one is a seat of that very session. One
+// query.
+rules::PersonAtTime ReadPersonAtTime(Connection& c,
+                                     const std::string& profile_id,
+                                     const SessionTime& at, absl::Time now,
+                                     const std::string& skip_id) {
+  rules::PersonAtTime person;
+  person.profile = names::Name(names::kProfiles, profile_id);
+  auto rs = c.Prepare(
+                 "SELECT CAST(COALESCE(SUM(appointment_type_id = ? AND "
+                 "start_time > ?), 0) AS SIGNED), CAST(COALESCE(MAX("
+                 "start_time < ? AND end_time > ?), 0) AS SIGNED), "
+                 "CAST(COALESCE(MAX(adviser_id = ? AND appointment_type_id = "
+                 "? AND start_time = ?), 0) AS SIGNED) "
+                 "FROM appointments WHERE profile_id = ? "
+                 "AND state <> 'CANCELLED' AND id <> ? AND start_time > ?")
+                .Bind(at.type_id)
+                .Bind(now)
+                .Bind(at.end)
+                .Bind(at.start)
+                .Bind(at.adviser_id)
+                .Bind(at.type_id)
+                .Bind(at.start)
+                .Bind(profile_id)
+                .Bind(skip_id)
+                .Bind(std::min(now, at.start - kMaxBlock))
+                .Query();
+  if (rs->next()) {
+    person.upcoming_of_type = rs->getInt(1);
+    person.busy = rs->getInt(2) != 0;
+    person.holds_seat_in_session = rs->getInt(3) != 0;
+  }
+  return person;
+}
+
+// How many waiting people an offer looks at before giving up: those passed
+// over keep their place, so a long queue of people who cannot come costs
+// one freed seat at most this many checks.
+constexpr int kMaxOfferCandidates = 50;
+
 // A group seat of the session (adviser, type, start) came free: the first
-// person waiting for it, by (create_time, id), is offered it until
-// min(now + ttl, start). Nothing while the session is not in the future.
+// person waiting for it, by (create_time, id), whom `offer.may_take` lets
+// take it is offered it until min(now + ttl, start); those it passes over
+// (busy then, or at their limit) keep waiting. Nothing while the session is
+// not in the future. The queue's rows are locked; the people's own
+// appointments are read as committed (a booking racing the offer is caught
+// when the offer is accepted, by the booking's own checks).
 void OfferFreedSeat(Connection& c, const RequestContext& ctx,
                     const std::string& adviser_id, const std::string& type_id,
                     absl::Time start, const OfferTerms& offer) {
   if (start <= offer.now) return;
-  std::optional<WaitlistEntry> next;
+  std::vector<WaitlistEntry> waiting;
   {
     auto rs = c.Prepare(absl::StrCat(
                             "SELECT ", kEntryColumns,
                             " FROM waitlist_entries WHERE adviser_id = ? AND "
                             "start_time = ? AND appointment_type_id = ? AND "
                             "state = 'WAITING' ORDER BY create_time, id "
-                            "LIMIT 1 FOR UPDATE"))
+                            "LIMIT ? FOR UPDATE"))
                   .Bind(adviser_id)
                   .Bind(start)
                   .Bind(type_id)
+                  .Bind(int64_t{kMaxOfferCandidates})
                   .Query();
-    if (rs->next()) next = EntryFromRow(*rs).value;
+    while (rs->next()) waiting.push_back(EntryFromRow(*rs).value);
   }
-  if (!next) return;
-  next->set_state(WaitlistEntry::OFFERED);
-  *next->mutable_offer_time() = ToProtoTimestamp(offer.now);
-  *next->mutable_offer_expire_time() =
-      ToProtoTimestamp(std::min(offer.now + offer.ttl, start));
-  WriteEntry(c, *next);
-  WriteAccessEventFor(c, ctx, *next);
+  if (waiting.empty()) return;
+  v1::AppointmentType type;
+  {
+    auto rs = c.Prepare(absl::StrCat("SELECT ", kTypeColumns,
+                                     " FROM appointment_types WHERE id = ?"))
+                  .Bind(type_id)
+                  .Query();
+    if (!rs->next()) return;  // a session's type cannot go (foreign keys)
+    type = TypeFromRow(*rs).value;
+  }
+  const SessionTime at{adviser_id, type_id, start,
+                       start + absl::Minutes(type.duration_minutes())};
+  for (WaitlistEntry& next : waiting) {
+    if (offer.may_take &&
+        !offer.may_take(type, ReadPersonAtTime(c, IdOf(next.profile()), at,
+                                               offer.now, ""))) {
+      continue;
+    }
+    next.set_state(WaitlistEntry::OFFERED);
+    *next.mutable_offer_time() = ToProtoTimestamp(offer.now);
+    *next.mutable_offer_expire_time() =
+        ToProtoTimestamp(std::min(offer.now + offer.ttl, start));
+    WriteEntry(c, next);
+    WriteAccessEventFor(c, ctx, next);
+    return;
+  }
 }
 
 // --------------------------------------------------------------- calendars
@@ -845,25 +945,14 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
               &session, &facts.session_seats_taken);
         }
         {
-          auto rs =
-              c.Prepare(
-                   "SELECT CAST(COALESCE(SUM(appointment_type_id = ? AND "
-                   "start_time > ?), 0) AS SIGNED), CAST(COALESCE(MAX("
-                   "start_time < ? AND end_time > ?), 0) AS SIGNED) "
-                   "FROM appointments WHERE profile_id = ? "
-                   "AND state <> 'CANCELLED' AND id <> ? AND start_time > ?")
-                  .Bind(target.appointment_type_id)
-                  .Bind(target.now)
-                  .Bind(target.end)
-                  .Bind(target.start)
-                  .Bind(target.profile_id)
-                  .Bind(skip_id)
-                  .Bind(std::min(target.now, target.start - kMaxBlock))
-                  .Query();
-          if (rs->next()) {
-            facts.person_upcoming_of_type = rs->getInt(1);
-            facts.person_busy = rs->getInt(2) != 0;
-          }
+          const rules::PersonAtTime person =
+              ReadPersonAtTime(c, target.profile_id,
+                               {target.adviser_id, target.appointment_type_id,
+                                target.start, target.end},
+                               target.now, skip_id);
+          facts.person_upcoming_of_type = person.upcoming_of_type;
+          facts.person_busy = person.busy;
+          facts.person_in_session = person.holds_seat_in_session;
         }
 
         // 7. The decision.
@@ -904,7 +993,7 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
               OfferFreedSeat(c, ctx, IdOf(plan.replaced->adviser()),
                              IdOf(plan.replaced->appointment_type()),
                              FromProtoTimestamp(plan.replaced->start_time()),
-                             {target.now, target.offer_ttl});
+                             target.offer);
             }
           }
         }
@@ -933,10 +1022,7 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
             .Bind(create)
             .Bind(ChangeTime(a));
         const std::string slot =
-            absl::StrCat("the slot of ", a.adviser(), " at ",
-                         absl::FormatTime(absl::RFC3339_full,
-                                          FromProtoTimestamp(a.start_time()),
-                                          absl::UTCTimeZone()));
+            names::SlotName(a.adviser(), FromProtoTimestamp(a.start_time()));
         try {
           insert.Execute();
         } catch (const sql::SQLException& e) {
@@ -1122,13 +1208,26 @@ absl::StatusOr<Appointment> BookingStore::UpdateAppointment(
 
 absl::StatusOr<WaitlistEntry> BookingStore::CreateWaitlistEntry(
     const RequestContext& ctx, const std::string& id,
-    const WaitlistEntry& entry, const domain::IdempotencyKey* key) {
+    const WaitlistEntry& entry, const domain::IdempotencyKey* key,
+    const domain::WaitlistJoinDecision& decide) {
   return CreateOnce<WaitlistEntry>(
       db_, ctx, "CreateWaitlistEntry", key,
       [&](Connection& c) -> absl::StatusOr<WaitlistEntry> {
         const std::string profile_id = names::ProfileIdOf(entry.profile());
         if (!rows::LockProfileForChild(c, profile_id)) {
           return errors::NotFound(kProfileType, entry.profile());
+        }
+        // Under the person's lock, no booking of theirs can slip in before
+        // the entry is written.
+        const absl::Time start = FromProtoTimestamp(entry.start_time());
+        const absl::Time now = FromProtoTimestamp(entry.create_time());
+        const rules::PersonAtTime person = ReadPersonAtTime(
+            c, profile_id,
+            {IdOf(entry.adviser()), IdOf(entry.appointment_type()), start,
+             start + absl::Microseconds(1)},
+            now, "");
+        if (absl::Status decided = decide(person); !decided.ok()) {
+          return decided;
         }
         WaitlistEntry created = entry;
         created.set_name(names::Name(kWaitlistEntries, id));
@@ -1168,6 +1267,12 @@ absl::StatusOr<WaitlistEntry> BookingStore::CreateWaitlistEntry(
           throw;
         }
         created.set_etag(MakeEtag(created.name(), create, 1));
+        auto rs = c.Prepare(absl::StrCat("SELECT ", kEntryPosition,
+                                         " FROM waitlist_entries w WHERE "
+                                         "w.id = ?"))
+                      .Bind(id)
+                      .Query();
+        if (rs->next()) created.set_position(rs->getInt(1));
         return created;
       });
 }
@@ -1178,35 +1283,60 @@ absl::StatusOr<WaitlistEntry> BookingStore::GetWaitlistEntry(
       db_, ctx, "GetWaitlistEntry",
       [&](Connection& c) {
         return c
-            .Prepare(absl::StrCat("SELECT ", kEntryColumns,
-                                  " FROM waitlist_entries WHERE id = ?"))
+            .Prepare(absl::StrCat("SELECT ", EntryColumnsWithPosition(),
+                                  " FROM waitlist_entries w WHERE w.id = ?"))
             .Bind(id)
             .Query();
       },
-      EntryFromRow,
+      EntryWithPositionFromRow,
       errors::NotFound(kWaitlistEntryType, names::Name(kWaitlistEntries, id)));
 }
 
 absl::StatusOr<Page<WaitlistEntry>> BookingStore::ListWaitlistEntries(
     const RequestContext& ctx, const domain::WaitlistQuery& q) {
-  std::string sql = absl::StrCat("SELECT ", kEntryColumns,
-                                 " FROM waitlist_entries WHERE profile_id = ?");
-  if (q.before) sql += " AND (create_time < ? OR (create_time = ? AND id < ?))";
-  sql += " ORDER BY create_time DESC, id DESC LIMIT ?";
+  if (q.profile_id.has_value() == q.session.has_value()) {
+    return absl::InvalidArgumentError(
+        "exactly one of a profile and a session is required");
+  }
+  std::string sql = absl::StrCat("SELECT ", EntryColumnsWithPosition(),
+                                 " FROM waitlist_entries w WHERE ");
+  if (q.profile_id) {
+    sql += "w.profile_id = ?";
+    if (q.before) {
+      sql += " AND (w.create_time < ? OR (w.create_time = ? AND w.id < ?))";
+    }
+    sql += " ORDER BY w.create_time DESC, w.id DESC LIMIT ?";
+  } else {
+    // The queue's order, as OfferFreedSeat takes it.
+    sql +=
+        "w.adviser_id = ? AND w.start_time = ? AND w.appointment_type_id = ?";
+    if (q.after) {
+      sql += " AND (w.create_time > ? OR (w.create_time = ? AND w.id > ?))";
+    }
+    sql += " ORDER BY w.create_time, w.id LIMIT ?";
+  }
+  const std::optional<domain::CreationCursor>& cursor =
+      q.profile_id ? q.before : q.after;
   return ListRows<WaitlistEntry>(
       db_, ctx, "ListWaitlistEntries",
       [&](Connection& c) {
         Statement s = c.Prepare(sql);
-        s.Bind(q.profile_id);
-        if (q.before) {
-          s.Bind(q.before->create_time)
-              .Bind(q.before->create_time)
-              .Bind(q.before->id);
+        if (q.profile_id) {
+          s.Bind(*q.profile_id);
+        } else {
+          s.Bind(q.session->adviser_id)
+              .Bind(q.session->start)
+              .Bind(q.session->appointment_type_id);
+        }
+        if (cursor) {
+          s.Bind(cursor->create_time)
+              .Bind(cursor->create_time)
+              .Bind(cursor->id);
         }
         s.Bind(static_cast<int64_t>(q.limit) + 1);
         return s.Query();
       },
-      EntryFromRow, q.limit);
+      EntryWithPositionFromRow, q.limit);
 }
 
 absl::StatusOr<WaitlistEntry> BookingStore::UpdateWaitlistEntry(

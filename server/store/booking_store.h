@@ -78,8 +78,8 @@ class BookingStore final : public domain::BookingRepository,
 
   absl::StatusOr<v1::WaitlistEntry> CreateWaitlistEntry(
       const RequestContext& ctx, const std::string& id,
-      const v1::WaitlistEntry& entry,
-      const domain::IdempotencyKey* key) override;
+      const v1::WaitlistEntry& entry, const domain::IdempotencyKey* key,
+      const domain::WaitlistJoinDecision& decide) override;
   absl::StatusOr<v1::WaitlistEntry> GetWaitlistEntry(
       const RequestContext& ctx, const std::string& id) override;
   absl::StatusOr<domain::Page<v1::WaitlistEntry>> ListWaitlistEntries(

@@ -47,9 +47,11 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
                        std::cv_status::timeout &&
                    idle_.empty() && open_ >= max_size_) {
           --waiting_;
-          return absl::UnavailableError(absl::StrCat(
-              "all ", max_size_,
-              " database connections stayed busy until the deadline"));
+          // The database is there but busy: the call ran out of time, and
+          // a retry with the same deadline would fare no better.
+          return absl::DeadlineExceededError(
+              absl::StrCat("the deadline passed while waiting for one of the ",
+                           max_size_, " database connections (all were busy)"));
         }
       }
       --waiting_;

@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/proto_time.h"
+#include "server/domain/booking_rules.h"
 #include "server/domain/errors.h"
 #include "server/store/directory_store.h"
 #include "server/store/profile_store.h"
@@ -33,6 +34,7 @@ using ::careers::testing::ValidProfile;
 using domain::BookingFacts;
 using domain::BookingPlan;
 using domain::BookingTarget;
+using domain::OfferTerms;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -216,7 +218,8 @@ class BookingStoreTest : public ::testing::Test {
     e.set_channel(v1::Adviser::VIDEO);
     e.set_state(WaitlistEntry::WAITING);
     *e.mutable_create_time() = ToProtoTimestamp(created);
-    return store_->CreateWaitlistEntry(person_, id, e, nullptr);
+    return store_->CreateWaitlistEntry(person_, id, e, nullptr,
+                                       rules::CheckMayJoinWaitlist);
   }
 
   absl::StatusOr<Appointment> Cancel(const RequestContext& ctx,
@@ -973,12 +976,12 @@ TEST_F(BookingStoreTest, UpdateAppointmentRefusesOrWritesAVersion) {
 // ---------------------------------------------------------------- waitlist
 
 TEST_F(BookingStoreTest, CancellingAGroupSeatOffersItToTheFirstWaiting) {
-  for (const char* p : {"p2", "p3", "p4", "p5"})
+  for (const char* p : {"p2", "p3", "p4", "p5", "p6"})
     ASSERT_TRUE(AddProfile(p).ok());
   const absl::Time start = TestNow() + absl::Hours(3);  // 15:00
   std::vector<std::string> seats;
   for (auto [p, seat] : std::vector<std::pair<std::string, int>>{
-           {"pupil", 1}, {"p2", 2}, {"p3", 3}}) {
+           {"p6", 1}, {"p2", 2}, {"p3", 3}}) {
     auto b = BookPlain(Target(p, "ann", "talk", start), seat, 3);
     ASSERT_TRUE(b.ok()) << b.status();
     seats.push_back(rows::IdOf(b->appointment.name()));
@@ -1094,7 +1097,9 @@ TEST_F(BookingStoreTest, CancellingAGroupSeatOffersItToTheFirstWaiting) {
       Cancel(person_, seats[2], start + absl::Minutes(1), absl::Hours(1)).ok());
   EXPECT_EQ(EntryState("w-late"), "WAITING");
 
-  domain::WaitlistQuery mine{"pupil", std::nullopt, 10};
+  domain::WaitlistQuery mine;
+  mine.profile_id = "pupil";
+  mine.limit = 10;
   auto listed = store_->ListWaitlistEntries(person_, mine);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->items.size(), 1u);
@@ -1108,6 +1113,80 @@ TEST_F(BookingStoreTest, CancellingAGroupSeatOffersItToTheFirstWaiting) {
   EXPECT_FALSE(store_->WaitlistEntryParties(person_, "nope")->has_value());
 }
 
+// A seat holder cannot queue for their own session, and a freed seat goes
+// to the first waiting person who can take it: those busy at the time (or
+// at their limit) are passed over in the same transaction and keep their
+// place.
+TEST_F(BookingStoreTest,
+       ASeatHolderCannotJoinAndAnOfferPassesOverWhoCannotCome) {
+  for (const char* p : {"p2", "p3", "p4", "p5"})
+    ASSERT_TRUE(AddProfile(p).ok());
+  ASSERT_TRUE(AddAdviser("bob", "sds", {"en"}, {v1::Adviser::VIDEO}).ok());
+  const absl::Time start = TestNow() + absl::Hours(3);
+  std::vector<std::string> seats;
+  for (auto [p, seat] : std::vector<std::pair<std::string, int>>{
+           {"pupil", 1}, {"p2", 2}, {"p3", 3}}) {
+    auto b = BookPlain(Target(p, "ann", "talk", start), seat, 3);
+    ASSERT_TRUE(b.ok()) << b.status();
+    seats.push_back(rows::IdOf(b->appointment.name()));
+  }
+  const absl::Status holder =
+      Wait("w-holder", "pupil", start, TestNow()).status();
+  EXPECT_EQ(holder.code(), absl::StatusCode::kFailedPrecondition) << holder;
+  EXPECT_THAT(std::string(holder.message()), HasSubstr("already holds a seat"));
+  EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM waitlist_entries"), "0");
+
+  // p4 queues first but then books an interview with bob at the same time.
+  ASSERT_TRUE(Wait("w-busy", "p4", start, TestNow() + absl::Minutes(1)).ok());
+  ASSERT_TRUE(Wait("w-free", "p5", start, TestNow() + absl::Minutes(2)).ok());
+  ASSERT_TRUE(BookPlain(Target("p4", "bob", "interview", start)).ok());
+
+  const OfferTerms terms{
+      TestNow(), absl::Hours(1),
+      [](const v1::AppointmentType& type, const rules::PersonAtTime& person) {
+        return rules::CheckPersonCanTake(type, person).ok();
+      }};
+  auto cancelled = store_->UpdateAppointment(
+      person_, seats[1],
+      [&](Appointment& a) {
+        a.set_state(Appointment::CANCELLED);
+        a.set_cancel_reason(Appointment::PERSON_UNAVAILABLE);
+        *a.mutable_cancel_time() = ToProtoTimestamp(TestNow());
+        return absl::OkStatus();
+      },
+      terms);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(EntryState("w-busy"), "WAITING");
+  EXPECT_EQ(EntryState("w-free"), "OFFERED");
+
+  // The queue as staff see it: in joining order, the passed-over person
+  // still first in line.
+  domain::WaitlistQuery queue;
+  queue.session = domain::Session{"ann", "talk", start};
+  queue.limit = 10;
+  auto listed = store_->ListWaitlistEntries(person_, queue);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->items.size(), 2u);
+  EXPECT_EQ(listed->items[0].name(), "waitlistEntries/w-busy");
+  EXPECT_EQ(listed->items[0].position(), 1);
+  EXPECT_EQ(listed->items[1].name(), "waitlistEntries/w-free");
+  EXPECT_EQ(listed->items[1].position(), 0);  // offered: out of the queue
+  EXPECT_EQ(store_->GetWaitlistEntry(person_, "w-busy")->position(), 1);
+
+  // Nobody else who can come: the next freed seat is offered to nobody.
+  auto second = store_->UpdateAppointment(
+      person_, seats[2],
+      [&](Appointment& a) {
+        a.set_state(Appointment::CANCELLED);
+        a.set_cancel_reason(Appointment::PERSON_UNAVAILABLE);
+        *a.mutable_cancel_time() = ToProtoTimestamp(TestNow());
+        return absl::OkStatus();
+      },
+      terms);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(EntryState("w-busy"), "WAITING");
+}
+
 TEST_F(BookingStoreTest, WaitlistEntriesListNewestFirst) {
   const absl::Time start = At(25, 14);
   for (int i = 0; i < 3; ++i) {
@@ -1115,7 +1194,9 @@ TEST_F(BookingStoreTest, WaitlistEntriesListNewestFirst) {
                      TestNow() + absl::Minutes(i))
                     .ok());
   }
-  domain::WaitlistQuery q{"pupil", std::nullopt, 2};
+  domain::WaitlistQuery q;
+  q.profile_id = "pupil";
+  q.limit = 2;
   auto page = store_->ListWaitlistEntries(person_, q);
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->items.size(), 2u);

@@ -210,6 +210,33 @@ class BookingTest : public ::testing::Test {
     return failure.violations_size() ? failure.violations(0).type() : "";
   }
 
+  // The refusal's subject (what it is about) and its ErrorInfo metadata.
+  static std::string Subject(const absl::Status& s) {
+    auto payload = s.GetPayload(errors::kPreconditionFailureType);
+    if (!payload) return "";
+    google::rpc::PreconditionFailure failure;
+    failure.ParseFromString(std::string(*payload));
+    return failure.violations_size() ? failure.violations(0).subject() : "";
+  }
+  static std::vector<std::string> Violations(const absl::Status& s) {
+    std::vector<std::string> fields;
+    auto payload = s.GetPayload(errors::kBadRequestType);
+    if (!payload) return fields;
+    google::rpc::BadRequest bad;
+    bad.ParseFromString(std::string(*payload));
+    for (const auto& v : bad.field_violations()) fields.push_back(v.field());
+    return fields;
+  }
+  static std::map<std::string, std::string> Metadata(const absl::Status& s) {
+    auto payload = s.GetPayload(errors::kErrorInfoType);
+    if (!payload) return {};
+    google::rpc::ErrorInfo info;
+    info.ParseFromString(std::string(*payload));
+    EXPECT_EQ(info.domain(), "careers.uk");
+    EXPECT_EQ(info.reason(), Reason(s));
+    return {info.metadata().begin(), info.metadata().end()};
+  }
+
   std::unique_ptr<TestDatabase> test_db_;
   FakeClock clock_{Utc(2027, 1, 4, 8)};  // a Monday
   PageTokenCodec tokens_{std::string(32, 'k'), absl::Hours(1)};
@@ -290,6 +317,16 @@ TEST_F(BookingTest, SlotsStayAtNineLocalAcrossBothClockChanges) {
   EXPECT_EQ(a->time_zone(), "Europe/London");
   EXPECT_EQ(a->location(), "locations/room-1");
   EXPECT_EQ(FromProtoTimestamp(a->end_time()), Utc(2027, 10, 31, 10));
+  // It carries its local times, as booked and as read back.
+  EXPECT_EQ(a->local_start(), "2027-10-31T09:00:00+00:00");
+  EXPECT_EQ(a->local_end_abbreviation(), "GMT");
+  v1::GetAppointmentRequest get;
+  get.set_name(a->name());
+  absl::StatusOr<Appointment> read = booking_->GetAppointment(Ctx(), get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->local_start(), "2027-10-31T09:00:00+00:00");
+  EXPECT_EQ(read->local_end(), "2027-10-31T10:00:00+00:00");
+  EXPECT_EQ(read->local_start_abbreviation(), "GMT");
 }
 
 TEST_F(BookingTest, RulesAtALocationAreInItsTimeZone) {
@@ -347,10 +384,24 @@ TEST_F(BookingTest, HorizonAndNotTheSameDay) {
   WeeklyHours("adv-1");
   const std::string p = NewProfile("horizon");
   clock_.Set(Utc(2027, 1, 4, 8));  // Monday 08:00 GMT
-  EXPECT_EQ(Reason(Book(p, "adv-1", "soon", Utc(2027, 1, 4, 10)).status()),
-            "NOT_BOOKABLE");  // the same day
-  EXPECT_EQ(Reason(Book(p, "adv-1", "soon", Utc(2027, 1, 12, 9)).status()),
-            "NOT_BOOKABLE");  // 8 days ahead
+  // The same day: bookable from the next local midnight.
+  const absl::Status same_day =
+      Book(p, "adv-1", "soon", Utc(2027, 1, 4, 10)).status();
+  EXPECT_EQ(Reason(same_day), "SAME_DAY_NOT_ALLOWED");
+  EXPECT_EQ(Subject(same_day), "advisers/adv-1/slots/2027-01-04T10:00:00Z");
+  EXPECT_EQ(Metadata(same_day),
+            (std::map<std::string, std::string>{
+                {"earliest_start", "2027-01-05T00:00:00Z"}}));
+  // 8 days ahead: bookable from the local midnight 7 days before its day.
+  const absl::Status ahead =
+      Book(p, "adv-1", "soon", Utc(2027, 1, 12, 9)).status();
+  EXPECT_EQ(Reason(ahead), "BEYOND_HORIZON");
+  EXPECT_EQ(Metadata(ahead), (std::map<std::string, std::string>{
+                                 {"bookable_from", "2027-01-05T00:00:00Z"},
+                                 {"bookable_until", "2027-01-12T00:00:00Z"}}));
+  // Outside the adviser's hours (they work 09:00–12:00).
+  EXPECT_EQ(Reason(Book(p, "adv-1", "soon", Utc(2027, 1, 6, 15)).status()),
+            "OUTSIDE_HOURS");
   EXPECT_TRUE(Book(p, "adv-1", "soon", Utc(2027, 1, 11, 9)).ok());
   const std::vector<std::string> starts =
       SlotStarts("soon", Utc(2027, 1, 4, 0), Utc(2027, 1, 20, 0));
@@ -504,6 +555,14 @@ TEST_F(BookingTest, ListsByPersonAdviserAndPeriod) {
     upcoming.set_page_token(resp->next_page_token());
   }
   EXPECT_THAT(seen, ElementsAre("2027-01-07T09:00", "2027-01-08T09:00"));
+  // Two owners at once: both fields are named.
+  v1::ListAppointmentsRequest both;
+  both.set_profile(p);
+  both.set_adviser("advisers/adv-1");
+  EXPECT_THAT(Violations(booking_->ListAppointments(Ctx(), both).status()),
+              ElementsAre("profile", "adviser"));
+  EXPECT_THAT(Violations(booking_->ListAppointments(Ctx(), {}).status()),
+              ElementsAre("profile", "adviser", "organisation"));
   v1::ListAppointmentsRequest past;
   past.set_adviser("advisers/adv-1");
   past.set_period(v1::ListAppointmentsRequest::PAST);
@@ -563,12 +622,34 @@ TEST_F(BookingTest, WaitlistOfferAcceptAndExpiry) {
     e.set_channel(v1::Adviser::IN_PERSON);
     return booking_->CreateWaitlistEntry(Ctx(), req);
   };
+  // Someone with a seat cannot queue for another one.
+  const absl::Status holder = join(p1).status();
+  EXPECT_EQ(Reason(holder), "ALREADY_BOOKED") << holder;
+  EXPECT_EQ(Subject(holder), p1);
   absl::StatusOr<WaitlistEntry> w3 = join(p3);
   ASSERT_TRUE(w3.ok()) << w3.status();
+  EXPECT_EQ(w3->position(), 1);
   clock_.Advance(absl::Minutes(1));
   absl::StatusOr<WaitlistEntry> w4 = join(p4);
   ASSERT_TRUE(w4.ok()) << w4.status();
+  EXPECT_EQ(w4->position(), 2);
   EXPECT_EQ(join(p3).status().code(), absl::StatusCode::kAlreadyExists);
+
+  // Staff see the session's queue in order, with positions.
+  v1::ListWaitlistEntriesRequest queue;
+  queue.set_adviser("advisers/adv-1");
+  queue.set_appointment_type("appointmentTypes/talk");
+  *queue.mutable_start_time() = ToProtoTimestamp(session);
+  absl::StatusOr<v1::ListWaitlistEntriesResponse> listed =
+      booking_->ListWaitlistEntries(Ctx(), queue);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->waitlist_entries_size(), 2);
+  EXPECT_EQ(listed->waitlist_entries(0).name(), w3->name());
+  EXPECT_EQ(listed->waitlist_entries(0).position(), 1);
+  EXPECT_EQ(listed->waitlist_entries(1).position(), 2);
+  queue.set_profile(p3);  // not both
+  EXPECT_THAT(Violations(booking_->ListWaitlistEntries(Ctx(), queue).status()),
+              ElementsAre("profile", "adviser"));
   auto entry = [&](const WaitlistEntry& e) {
     v1::GetWaitlistEntryRequest req;
     req.set_name(e.name());

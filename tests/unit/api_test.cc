@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <future>
+#include <limits>
 
 #include "careers/v1/profile_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -99,6 +100,24 @@ TEST_F(ApiTest, FieldViolationsTravelAsBadRequestDetails) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("profile.birth_date"));
   EXPECT_THAT(WireViolations(status), ElementsAre("profile.birth_date"));
+}
+
+// Every request's timestamps and dates are range-checked before any
+// method's own rules, in the one runner every call goes through.
+TEST_F(ApiTest, TimesOutsideTheirTypesRangeAreInvalidArgumentNamingTheField) {
+  grpc::ClientContext context;
+  v1::CreateProfileRequest req;
+  *req.mutable_profile() = testing::ValidProfile();
+  req.mutable_profile()->mutable_birth_date()->set_year(10000);
+  req.mutable_profile()->mutable_create_time()->set_seconds(
+      std::numeric_limits<int64_t>::max());
+  v1::Profile resp;
+  const grpc::Status status = stub_->CreateProfile(&context, req, &resp);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("9999"));
+  EXPECT_THAT(WireViolations(status),
+              ElementsAre("profile.birth_date", "profile.create_time"));
+  EXPECT_EQ(repo_.profile_count(), 0);
 }
 
 TEST_F(ApiTest, InvalidUtf8IsInvalidArgumentNamingTheField) {

@@ -327,6 +327,101 @@ TEST(SlotsFor, DefaultHorizonIsSixtyDays) {
                           Local(2027, 4, 30, 9)));
 }
 
+// --- The booking window: why a start cannot be booked now ----------------
+
+TEST(CheckBookingWindow, MinimumNoticeGivesTheEarliestStart) {
+  v1::AppointmentType type = MakeType(60);
+  type.set_minimum_notice_minutes(120);
+  const absl::Time now = Utc(2027, 5, 10, 8);
+  const BookingWindow w =
+      CheckBookingWindow(type, London(), Utc(2027, 5, 10, 9), now);
+  EXPECT_EQ(w.verdict, BookingWindow::Verdict::kMinimumNotice);
+  EXPECT_EQ(w.earliest_start, now + absl::Hours(2));
+  EXPECT_EQ(
+      CheckBookingWindow(type, London(), now + absl::Hours(2), now).verdict,
+      BookingWindow::Verdict::kOpen);
+}
+
+TEST(CheckBookingWindow, SameDayOpensAtTheNextLocalMidnight) {
+  v1::AppointmentType type = MakeType(60);
+  type.set_not_same_day(true);
+  // 23:30 BST on the 9th is 22:30Z; the next local midnight is 23:00Z.
+  const absl::Time now = Utc(2027, 5, 9, 22, 30);
+  const BookingWindow w =
+      CheckBookingWindow(type, London(), Utc(2027, 5, 9, 22, 45), now);
+  EXPECT_EQ(w.verdict, BookingWindow::Verdict::kSameDay);
+  EXPECT_EQ(w.earliest_start, Utc(2027, 5, 9, 23));
+  EXPECT_EQ(
+      CheckBookingWindow(type, London(), Utc(2027, 5, 9, 23), now).verdict,
+      BookingWindow::Verdict::kOpen);
+}
+
+TEST(CheckBookingWindow, BeyondTheHorizonSaysWhenItOpens) {
+  v1::AppointmentType type = MakeType(60);
+  type.set_booking_horizon_days(7);
+  // Across the spring change: local midnights are 00:00Z before the 28th
+  // and 23:00Z the day before after it.
+  const absl::Time now = Utc(2027, 3, 25, 12);
+  const BookingWindow w =
+      CheckBookingWindow(type, London(), Local(2027, 4, 5, 9), now);
+  EXPECT_EQ(w.verdict, BookingWindow::Verdict::kBeyondHorizon);
+  EXPECT_EQ(w.bookable_from, Utc(2027, 3, 28, 23));  // 29 March, 00:00 BST
+  EXPECT_EQ(w.bookable_until, Utc(2027, 4, 1, 23));  // 2 April, 00:00 BST
+  EXPECT_EQ(
+      CheckBookingWindow(type, London(), Local(2027, 4, 1, 9), now).verdict,
+      BookingWindow::Verdict::kOpen);
+}
+
+TEST(SlotsFor, IgnoringTheBookingWindowListsTheHoursAlone) {
+  v1::AppointmentType type = MakeType(60);
+  type.set_booking_horizon_days(1);
+  type.set_not_same_day(true);
+  SlotQuery query = Query(type, Utc(2027, 5, 10, 0), Utc(2027, 5, 14, 0));
+  query.now = Local(2027, 5, 10, 7);
+  const AdviserCalendar calendar = Calendar({Weekly(9, 10)});
+  EXPECT_THAT(StartsFor(calendar, query), ElementsAre(Local(2027, 5, 11, 9)));
+  query.ignore_booking_window = true;
+  EXPECT_THAT(StartsFor(calendar, query),
+              ElementsAre(Local(2027, 5, 10, 9), Local(2027, 5, 11, 9),
+                          Local(2027, 5, 12, 9), Local(2027, 5, 13, 9)));
+}
+
+// --- Local wall-clock times for apps without a zone database --------------
+
+TEST(WallClockAt, OffsetAndAbbreviationTellTheTwoOneOClocksApart) {
+  // 31 October 2027: 01:00 BST is 00:00Z, 01:00 GMT is 01:00Z.
+  const WallClock bst = WallClockAt(Utc(2027, 10, 31, 0), "Europe/London");
+  const WallClock gmt = WallClockAt(Utc(2027, 10, 31, 1), "Europe/London");
+  EXPECT_EQ(bst.rfc3339, "2027-10-31T01:00:00+01:00");
+  EXPECT_EQ(bst.abbreviation, "BST");
+  EXPECT_EQ(gmt.rfc3339, "2027-10-31T01:00:00+00:00");
+  EXPECT_EQ(gmt.abbreviation, "GMT");
+  EXPECT_EQ(WallClockAt(Utc(2027, 1, 5, 9), "Nowhere/Else").rfc3339,
+            "2027-01-05T09:00:00+00:00");
+}
+
+TEST(SlotsFor, SlotsOnTheAutumnChangeCarryTheirOffsets) {
+  const v1::AppointmentType type = MakeType(30);
+  // 00:30–02:00 local on the change night: 00:30 BST, 01:00 BST, 01:30 BST,
+  // then 01:00 GMT, 01:30 GMT (the hour is passed twice).
+  SlotQuery query = Query(type, Utc(2027, 10, 30, 0), Utc(2027, 11, 1, 0));
+  query.now = Utc(2027, 10, 1, 0);
+  const std::vector<v1::Slot> slots =
+      SlotsFor(Calendar({OnDay(MakeRule(Rule::WEEKLY, 0, 30, 2, 0),
+                               absl::CivilDay(2027, 10, 31))}),
+               query);
+  std::vector<std::string> shown;
+  for (const v1::Slot& slot : slots) {
+    shown.push_back(slot.local_start() + " " + slot.local_start_abbreviation() +
+                    "–" + slot.local_end_abbreviation());
+  }
+  EXPECT_THAT(shown, ElementsAre("2027-10-31T00:30:00+01:00 BST–BST",
+                                 "2027-10-31T01:00:00+01:00 BST–BST",
+                                 "2027-10-31T01:30:00+01:00 BST–GMT",
+                                 "2027-10-31T01:00:00+00:00 GMT–GMT",
+                                 "2027-10-31T01:30:00+00:00 GMT–GMT"));
+}
+
 TEST(ExpandRules, ValidFromAndValidToAreInclusive) {
   Rule rule = Weekly(9, 12);
   *rule.mutable_valid_from() = FromCivilDay(absl::CivilDay(2027, 5, 11));
