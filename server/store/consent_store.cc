@@ -137,6 +137,7 @@ Row<v1::AccessEvent> EventFromRow(sql::ResultSet& rs) {
   e.set_method(GetString(rs, 8));
   e.set_resource(GetString(rs, 9));
   e.set_request_id(GetString(rs, 10));
+  e.set_reason(NullableString(rs, 11));
   return row;
 }
 
@@ -418,7 +419,8 @@ absl::StatusOr<domain::Page<v1::AccessEvent>> ConsentStore::ListAccessEvents(
   std::string sql =
       "SELECT profile_id, id, time, actor_subject, actor_role, "
       "actor_organisation_id, "
-      "action, method, resource, request_id FROM access_events WHERE TRUE";
+      "action, method, resource, request_id, reason FROM access_events WHERE "
+      "TRUE";
   if (q.profile_id) sql += " AND profile_id = ?";
   if (q.actor_subject) sql += " AND actor_subject = ?";
   if (q.action) sql += " AND action = ?";

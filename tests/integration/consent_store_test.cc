@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -72,6 +74,50 @@ class ConsentStoreTest : public ::testing::Test {
     req.mutable_consent()->set_purpose(v1::Consent::SHARE_WITH_ORGANISATION);
     req.mutable_consent()->set_organisation(org);
     return consents_->CreateConsent(person_, req);
+  }
+
+  // The pupil's whole access record, as the person lists it.
+  std::vector<v1::AccessEvent> Events() {
+    v1::ListAccessEventsRequest list;
+    list.set_parent("profiles/pupil");
+    list.set_page_size(200);
+    auto page = consents_->ListAccessEvents(person_, list);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return {};
+    return {page->access_events().begin(), page->access_events().end()};
+  }
+  // The one event of `events` by `subject` with `method`.
+  static v1::AccessEvent Find(const std::vector<v1::AccessEvent>& events,
+                              const std::string& subject,
+                              const std::string& method) {
+    v1::AccessEvent found;
+    int n = 0;
+    for (const v1::AccessEvent& e : events) {
+      if (e.actor().subject() == subject && e.method() == method) {
+        found = e;
+        ++n;
+      }
+    }
+    EXPECT_EQ(n, 1) << subject << " " << method;
+    return found;
+  }
+  // A staff member or other caller reading or writing the pupil's data.
+  RequestContext Caller(auth::Role role, const std::string& subject,
+                        const std::string& organisation = "") {
+    RequestContext ctx = person_;
+    ctx.principal = auth::Principal{};
+    ctx.principal.role = role;
+    ctx.principal.subject = subject;
+    ctx.principal.organisation = organisation;
+    ctx.record_access = true;
+    ctx.method = "careers.v1.ProfileService/GetProfile";
+    ctx.request_id = "req-2";
+    return ctx;
+  }
+  void ReadProfileAs(const RequestContext& ctx) {
+    v1::GetProfileRequest get;
+    get.set_name("profiles/pupil");
+    ASSERT_TRUE(profiles_->GetProfile(ctx, get).ok());
   }
 
   std::unique_ptr<TestDatabase> test_db_;
@@ -239,6 +285,36 @@ TEST_F(ConsentStoreTest, WritesAreRecordedWithTheChangeAndReadsInBatches) {
   by_actor.clear_filter();
   EXPECT_EQ(consents_->ListAccessEvents(person_, by_actor).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Reads are written in batches (multi-row INSERTs of 32, then one row at a
+// time): each row keeps its own reason, or none.
+TEST_F(ConsentStoreTest, BatchedReadsCarryTheirReasons) {
+  constexpr int kReads = 37;
+  for (int i = 0; i < kReads; ++i) {
+    RequestContext reader = adviser_;
+    reader.request_id = absl::StrCat("req-", i);
+    if (i % 3 != 0)
+      reader.access_reason = absl::StrCat("reason ", i, " – Siân");
+    ReadProfileAs(reader);
+  }
+  ASSERT_TRUE(access_log_->Flush().ok());
+  EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM access_events"),
+            absl::StrCat(kReads));
+  EXPECT_EQ(test_db_->Query(
+                "SELECT COUNT(*) FROM access_events WHERE reason IS NULL"),
+            absl::StrCat((kReads + 2) / 3));
+  int checked = 0;
+  for (const v1::AccessEvent& e : Events()) {
+    int i = -1;
+    ASSERT_TRUE(absl::SimpleAtoi(e.request_id().substr(4), &i))
+        << e.request_id();
+    EXPECT_EQ(e.reason(),
+              i % 3 == 0 ? "" : absl::StrCat("reason ", i, " – Siân"))
+        << e.request_id();
+    ++checked;
+  }
+  EXPECT_EQ(checked, kReads);
 }
 
 TEST_F(ConsentStoreTest, StaffListsOnlyProfilesSharedWithThem) {
