@@ -1,5 +1,6 @@
 #include "server/domain/access_summary.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "careers/v1/annotations.pb.h"
 #include "careers/v1/booking_service.pb.h"
@@ -43,6 +44,31 @@ std::string AccessSummary(absl::string_view method,
   }
   return std::string(action == v1::AccessEvent::WRITE ? kWriteSummary
                                                       : kReadSummary);
+}
+
+std::string ActorDescription(const v1::Actor& actor) {
+  const std::string& role = actor.role();
+  if (role == "guardian") return "your parent or carer";
+  if (role == "admin") return "a national administrator";
+  if (role == "adviser") return "an adviser";
+  if (role == "org_admin") return "an organisation administrator";
+  if (role == "person") return "you";
+  if (role == "service") {
+    if (actor.subject().empty()) return "a service";
+    // "analytics" → "analytics service"; "booking-service" stays.
+    if (absl::EndsWithIgnoreCase(actor.subject(), "service")) {
+      return actor.subject();
+    }
+    return absl::StrCat(actor.subject(), " service");
+  }
+  return actor.subject().empty() ? "someone" : actor.subject();
+}
+
+void DescribeAccessEvent(v1::AccessEvent& event) {
+  event.set_summary(AccessSummary(event.method(), event.action()));
+  if (event.actor_display_name().empty()) {
+    event.set_actor_display_name(ActorDescription(event.actor()));
+  }
 }
 
 }  // namespace careers::domain
