@@ -14,6 +14,7 @@ struct GlobalFlags {
   std::string output = "table";
   std::string timeout = "10s";
   std::string token;
+  std::string access_reason;
   TlsFlags tls;
 };
 
@@ -37,6 +38,12 @@ void AddGlobalFlags(CLI::App& app, GlobalFlags& flags) {
   app.add_option("--token", flags.token,
                  "Bearer token sent as `authorization: Bearer TOKEN`")
       ->envname("CAREERS_TOKEN");
+  app.add_option("--access-reason", flags.access_reason,
+                 "Why you are accessing the data, e.g. \"preparing for "
+                 "appointments/ID\": sent as `access-reason` metadata on every "
+                 "call and shown on the person's access record (at most 200 "
+                 "characters)")
+      ->type_name("TEXT");
   app.add_flag("--tls", flags.tls.tls,
                "Connect with TLS, verifying the server against the system's "
                "root certificates");
@@ -122,7 +129,8 @@ int RunCli(const std::vector<std::string>& args,
   }
   CommandEnv env{
       stubs,
-      CallOptions{*ParseTimeout(globals.timeout), globals.token},
+      CallOptions{*ParseTimeout(globals.timeout), globals.token,
+                  globals.access_reason},
       globals.output == "json" ? OutputFormat::kJson : OutputFormat::kTable,
       out,
       err,

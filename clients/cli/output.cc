@@ -449,18 +449,37 @@ std::vector<std::string> Row(const GuardianLink& g) {
           EnumText(GuardianLink::State_descriptor(), g.state()),
           g.effective() ? "yes" : "no"};
 }
+// The access record as the person reads it: when (UTC), who (by name, with
+// their organisation), in what role, what they did, to what, and why.
 std::vector<std::string> Header(const AccessEvent*) {
-  return {"TIME",   "ACTOR",  "ROLE",    "ORGANISATION",
-          "ACTION", "METHOD", "RESOURCE"};
+  return {"WHEN", "WHO", "ROLE", "WHAT", "RESOURCE", "WHY"};
+}
+std::string RoleText(const std::string& role) {
+  if (role == "org_admin") return "organisation admin";
+  if (role == "admin") return "administrator";
+  if (role == "guardian") return "parent or carer";
+  return role;
+}
+// "Fiona Reid (Leith Academy)"; the subject from servers that name no one.
+std::string WhoText(const AccessEvent& e) {
+  const std::string who = e.actor_display_name().empty()
+                              ? e.actor().subject()
+                              : e.actor_display_name();
+  const std::string& organisation = e.organisation_display_name().empty()
+                                        ? e.actor().organisation()
+                                        : e.organisation_display_name();
+  if (organisation.empty()) return who;
+  return absl::StrCat(who, " (", organisation, ")");
 }
 std::vector<std::string> Row(const AccessEvent& e) {
-  return {FormatTimestamp(e.time()),
-          e.actor().subject(),
-          e.actor().role(),
-          e.actor().organisation(),
-          EnumText(AccessEvent::Action_descriptor(), e.action()),
-          std::string(absl::StripPrefix(e.method(), "careers.v1.")),
-          e.resource()};
+  return {FormatLocalTime(e.time(), "UTC", "%Y-%m-%d %H:%M UTC"),
+          WhoText(e),
+          RoleText(e.actor().role()),
+          e.summary().empty()
+              ? std::string(absl::StripPrefix(e.method(), "careers.v1."))
+              : e.summary(),
+          e.resource(),
+          e.reason()};
 }
 
 std::vector<std::string> Header(const AppointmentType*) {

@@ -1,5 +1,6 @@
 #include "clients/cli/rpc.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 
@@ -13,6 +14,13 @@ void PrepareContext(const CallOptions& options, grpc::ClientContext& context) {
                        absl::ToChronoMilliseconds(options.timeout));
   if (!options.token.empty()) {
     context.AddMetadata("authorization", "Bearer " + options.token);
+  }
+  if (!options.access_reason.empty()) {
+    const bool printable_ascii =
+        std::all_of(options.access_reason.begin(), options.access_reason.end(),
+                    [](char c) { return c >= 0x20 && c <= 0x7E; });
+    context.AddMetadata(printable_ascii ? "access-reason" : "access-reason-bin",
+                        options.access_reason);
   }
 }
 

@@ -18,6 +18,11 @@ struct CallOptions {
   absl::Duration timeout = absl::Seconds(10);
   // Sent as `authorization: Bearer <token>` when not empty.
   std::string token;
+  // Why the caller accesses the data, kept on the person's access record:
+  // sent as `access-reason` metadata when not empty (as
+  // `access-reason-bin` when it is not printable ASCII, which text
+  // metadata cannot carry).
+  std::string access_reason;
 };
 
 // Whether a call may be sent again after UNAVAILABLE. Only calls that are
@@ -27,8 +32,9 @@ enum class Retry { kNever, kOnUnavailable };
 // Attempts of a retried call, including the first.
 inline constexpr int kMaxAttempts = 3;
 
-// Sets the deadline and, when there is a token, the authorization metadata
-// on a fresh context for one attempt.
+// Sets the deadline and, when there are a token and an access reason, the
+// authorization and access-reason metadata on a fresh context for one
+// attempt.
 void PrepareContext(const CallOptions& options, grpc::ClientContext& context);
 
 // Calls `attempt` with a fresh prepared context. With Retry::kOnUnavailable

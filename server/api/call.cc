@@ -4,9 +4,12 @@
 #include <chrono>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/api/grpc_status.h"
 #include "server/common/ids.h"
+#include "server/common/utf8.h"
+#include "server/domain/errors.h"
 #include "server/domain/time_ranges.h"
 
 namespace careers::api {
@@ -46,6 +49,34 @@ std::string RequestIdOf(const grpc::ServerContext& context, absl::Time now) {
 
 }  // namespace
 
+absl::StatusOr<std::string> AccessReasonFromMetadata(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  constexpr absl::string_view kField = "access-reason";
+  for (const char* key :
+       {"access-reason", "access_reason", "access-reason-bin"}) {
+    const auto it = metadata.find(key);
+    if (it == metadata.end()) continue;
+    const absl::string_view reason = TrimAsciiWhitespace(
+        absl::string_view(it->second.data(), it->second.size()));
+    const std::optional<size_t> length = Utf8Length(reason);
+    if (!length) {
+      return errors::InvalidField(std::string(kField), "must be valid UTF-8");
+    }
+    if (*length > kMaxAccessReasonLength) {
+      return errors::InvalidField(
+          std::string(kField),
+          absl::StrCat("must be at most ", kMaxAccessReasonLength,
+                       " characters (it has ", *length, ")"));
+    }
+    if (HasControlCharacters(reason, /*allow_newlines=*/false)) {
+      return errors::InvalidField(std::string(kField),
+                                  "must not contain control characters");
+    }
+    return std::string(reason);
+  }
+  return std::string();
+}
+
 grpc::Status CallRunner::Run(
     grpc::ServerContext* context, const google::protobuf::Message& request,
     absl::string_view method, absl::string_view resource,
@@ -71,6 +102,10 @@ grpc::Status CallRunner::Run(
       authenticator_.Authenticate(authorization, ctx.deadline);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   ctx.principal = *std::move(principal);
+  absl::StatusOr<std::string> reason =
+      AccessReasonFromMetadata(context->client_metadata());
+  if (!reason.ok()) return ToGrpcStatus(reason.status());
+  ctx.access_reason = *std::move(reason);
   ctx.visibility = policy_.VisibilityFor(ctx.principal);
 
   absl::StatusOr<auth::AccessGrant> grant =

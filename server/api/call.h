@@ -3,6 +3,9 @@
 
 #include <grpcpp/server_context.h>
 
+#include <map>
+#include <string>
+
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,11 +28,23 @@ struct DeadlinePolicy {
 absl::Time EffectiveDeadline(absl::Time client_deadline, absl::Time now,
                              const DeadlinePolicy& policy);
 
+// The longest `access-reason` accepted, in code points.
+inline constexpr size_t kMaxAccessReasonLength = 200;
+
+// The purpose the caller gives for the call, from its `access-reason`
+// request metadata (or `access_reason`; or `access-reason-bin` for clients
+// that can send only ASCII in text metadata). Surrounding white space is
+// dropped; "" when none is given. INVALID_ARGUMENT naming the field
+// "access-reason" unless it is valid UTF-8 of at most 200 code points
+// without control characters.
+absl::StatusOr<std::string> AccessReasonFromMetadata(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);
+
 // What every handler does around its one domain call: authenticate the
-// caller, fix the deadline, ask the access policy, check what every request
-// shares (timestamps and dates within their types' ranges), run, and
-// convert the result to a gRPC status. Thread-safe; its collaborators must
-// outlive it.
+// caller, fix the deadline, read the access reason, ask the access policy,
+// check what every request shares (timestamps and dates within their types'
+// ranges), run, and convert the result to a gRPC status. Thread-safe; its
+// collaborators must outlive it.
 class CallRunner {
  public:
   CallRunner(const auth::Authenticator& authenticator,

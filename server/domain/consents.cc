@@ -10,6 +10,7 @@
 #include "server/common/ids.h"
 #include "server/common/proto_time.h"
 #include "server/common/status_macros.h"
+#include "server/domain/access_summary.h"
 #include "server/domain/errors.h"
 #include "server/domain/field_checks.h"
 #include "server/domain/filter.h"
@@ -386,8 +387,10 @@ absl::StatusOr<v1::ListAccessEventsResponse> Consents::ListAccessEvents(
   CAREERS_ASSIGN_OR_RETURN(Page<v1::AccessEvent> page,
                            repository_.ListAccessEvents(ctx, query));
   v1::ListAccessEventsResponse resp;
-  for (v1::AccessEvent& e : page.items)
+  for (v1::AccessEvent& e : page.items) {
+    DescribeAccessEvent(e);
     *resp.add_access_events() = std::move(e);
+  }
   if (page.has_more && resp.access_events_size() > 0) {
     const std::string& last = resp.access_events().rbegin()->name();
     resp.set_next_page_token(

@@ -39,6 +39,10 @@ struct RequestContext {
   bool record_access = false;
   std::string method;      // "careers.v1.ProfileService/GetProfile"
   std::string request_id;  // the client's x-request-id, or one made up
+  // Why the caller says they access the data: the `access-reason` request
+  // metadata, validated (at most 200 code points of UTF-8, no control
+  // characters); "" when none was given. Kept on the access record.
+  std::string access_reason;
 };
 
 }  // namespace careers

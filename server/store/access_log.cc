@@ -14,7 +14,7 @@ namespace {
 
 constexpr char kColumns[] =
     "(profile_id, id, time, actor_subject, actor_role, actor_organisation_id, "
-    "action, method, resource, request_id)";
+    "action, method, resource, request_id, reason)";
 constexpr int kChunk = 32;  // rows per multi-row INSERT
 
 std::string OrganisationIdOf(const auth::Principal& p) {
@@ -35,7 +35,7 @@ void WriteAccessEvent(Connection& c, const RequestContext& ctx,
   if (!ctx.record_access || profile_id.empty()) return;  // not a person's data
   const absl::Time now = absl::Now();
   c.Prepare(absl::StrCat("INSERT INTO access_events ", kColumns,
-                         " VALUES (?, ?, ?, ?, ?, ?, 'WRITE', ?, ?, ?)"))
+                         " VALUES (?, ?, ?, ?, ?, ?, 'WRITE', ?, ?, ?, ?)"))
       .Bind(profile_id)
       .Bind(NewResourceId(now))
       .Bind(now)
@@ -45,6 +45,7 @@ void WriteAccessEvent(Connection& c, const RequestContext& ctx,
       .Bind(ctx.method)
       .Bind(resource)
       .Bind(ctx.request_id)
+      .BindOrNull(ctx.access_reason)
       .Execute();
 }
 
@@ -89,7 +90,8 @@ void BatchedAccessLog::RecordRead(const RequestContext& ctx,
           OrganisationIdOf(ctx.principal),
           ctx.method,
           std::string(resource),
-          ctx.request_id};
+          ctx.request_id,
+          ctx.access_reason};
   bool wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -161,7 +163,8 @@ absl::Status BatchedAccessLog::Write(const std::deque<Event>& events) {
         .BindOrNull(e.actor_organisation_id)
         .Bind(e.method)
         .Bind(e.resource)
-        .Bind(e.request_id);
+        .Bind(e.request_id)
+        .BindOrNull(e.reason);
   };
   return db_.Transact(
       "WriteAccessEvents", absl::Now() + absl::Seconds(10), [&](Connection& c) {
@@ -169,11 +172,11 @@ absl::Status BatchedAccessLog::Write(const std::deque<Event>& events) {
             absl::StrCat("INSERT INTO access_events ", kColumns, " VALUES ");
         for (int i = 0; i < kChunk; ++i) {
           absl::StrAppend(&many, i ? ", " : "",
-                          "(?, ?, ?, ?, ?, ?, 'READ', ?, ?, ?)");
+                          "(?, ?, ?, ?, ?, ?, 'READ', ?, ?, ?, ?)");
         }
         const std::string one =
             absl::StrCat("INSERT INTO access_events ", kColumns,
-                         " VALUES (?, ?, ?, ?, ?, ?, 'READ', ?, ?, ?)");
+                         " VALUES (?, ?, ?, ?, ?, ?, 'READ', ?, ?, ?, ?)");
         size_t i = 0;
         for (; i + kChunk <= events.size(); i += kChunk) {
           Statement s = c.Prepare(many);

@@ -90,6 +90,7 @@ class BatchedAccessLog final : public domain::AccessRecorder {
     std::string method;
     std::string resource;
     std::string request_id;
+    std::string reason;  // the caller's access-reason; "" for none (NULL)
   };
   void Loop();
   absl::Status Write(const std::deque<Event>& events);

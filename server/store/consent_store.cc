@@ -125,6 +125,29 @@ Row<GuardianLinkRow> LinkFromRow(sql::ResultSet& rs) {
 
 // ----------------------------------------------------------- access events
 
+// An event as stored, with the names the listing resolves in the same
+// SELECT: the adviser whose subject the actor signed in with (staff only;
+// deleted advisers too), the actor's organisation and, for a guardian, the
+// name their latest link to the person shows. None of them has a foreign
+// key: each is a LEFT JOIN (or a subquery) that may find nothing. The
+// adviser is looked up through advisers_by_subject in its own character set
+// (ascii), then compared again as stored, so an event subject that is not
+// ASCII can never match one whose characters were replaced in conversion.
+constexpr char kEventSelect[] =
+    "SELECT e.profile_id, e.id, e.time, e.actor_subject, e.actor_role, "
+    "e.actor_organisation_id, e.action, e.method, e.resource, e.request_id, "
+    "e.reason, a.id, a.display_name, o.display_name, "
+    "CASE WHEN e.actor_role = 'guardian' THEN ("
+    "SELECT g.display_name FROM guardian_links g "
+    "WHERE g.profile_id = e.profile_id AND g.guardian_subject = "
+    "e.actor_subject ORDER BY g.create_time DESC, g.id DESC LIMIT 1) END "
+    "FROM access_events e "
+    "LEFT JOIN advisers a ON e.actor_role IN ('adviser', 'org_admin') "
+    "AND a.subject = CONVERT(e.actor_subject USING ascii) COLLATE ascii_bin "
+    "AND a.subject = e.actor_subject "
+    "LEFT JOIN organisations o ON o.id = e.actor_organisation_id "
+    "WHERE TRUE";
+
 Row<v1::AccessEvent> EventFromRow(sql::ResultSet& rs) {
   Row<v1::AccessEvent> row;
   v1::AccessEvent& e = row.value;
@@ -137,6 +160,15 @@ Row<v1::AccessEvent> EventFromRow(sql::ResultSet& rs) {
   e.set_method(GetString(rs, 8));
   e.set_resource(GetString(rs, 9));
   e.set_request_id(GetString(rs, 10));
+  e.set_reason(NullableString(rs, 11));
+  if (const std::string adviser = NullableString(rs, 12); !adviser.empty()) {
+    e.set_adviser(names::Name(names::kAdvisers, adviser));
+    e.set_actor_display_name(NullableString(rs, 13));
+  }
+  e.set_organisation_display_name(NullableString(rs, 14));
+  if (e.actor_display_name().empty()) {
+    e.set_actor_display_name(NullableString(rs, 15));  // a guardian's
+  }
   return row;
 }
 
@@ -415,15 +447,14 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::UpdateGuardianLink(
 
 absl::StatusOr<domain::Page<v1::AccessEvent>> ConsentStore::ListAccessEvents(
     const RequestContext& ctx, const domain::AccessEventQuery& q) {
-  std::string sql =
-      "SELECT profile_id, id, time, actor_subject, actor_role, "
-      "actor_organisation_id, "
-      "action, method, resource, request_id FROM access_events WHERE TRUE";
-  if (q.profile_id) sql += " AND profile_id = ?";
-  if (q.actor_subject) sql += " AND actor_subject = ?";
-  if (q.action) sql += " AND action = ?";
-  if (q.before_id) sql += " AND id < ?";
-  sql += " ORDER BY id DESC LIMIT ?";
+  // By (profile_id, id), the primary key, or (actor_subject, id),
+  // access_events_by_actor; the joins are one unique-key lookup per row.
+  std::string sql = kEventSelect;
+  if (q.profile_id) sql += " AND e.profile_id = ?";
+  if (q.actor_subject) sql += " AND e.actor_subject = ?";
+  if (q.action) sql += " AND e.action = ?";
+  if (q.before_id) sql += " AND e.id < ?";
+  sql += " ORDER BY e.id DESC LIMIT ?";
   return rows::ListRows<v1::AccessEvent>(
       db_, ctx, "ListAccessEvents",
       [&](Connection& c) {

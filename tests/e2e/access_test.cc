@@ -7,7 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "careers/v1/consent_service.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -176,6 +178,83 @@ TEST_F(AccessTest, AnAdviserSeesAProfileOnlyWhileItIsShared) {
   EXPECT_THAT(
       CtlAs(person, {"access-events", "list", "profiles/other-pupil"}).err,
       HasSubstr("PERMISSION_DENIED"));
+}
+
+// The person's record says who looked, from where, what they did and why,
+// in words: the adviser gives the purpose with careersctl --access-reason.
+TEST_F(AccessTest, ThePersonReadsWhoLookedAndWhyInWords) {
+  ASSERT_TRUE(StartServer());
+  CreateWorld();
+  const std::string person = PersonToken();
+  const std::string adviser = AdviserToken();
+  const testing::RunResult shared =
+      CtlAs(person, {"consents", "create", "profiles/own-pupil", "--purpose",
+                     "share-with-organisation", "--organisation",
+                     "organisations/e2e-school"});
+  ASSERT_EQ(shared.exit_code, 0) << shared.err;
+
+  const testing::RunResult read =
+      CtlAs(adviser, {"--access-reason", "preparing for an appointment",
+                      "profiles", "get", "profiles/own-pupil"});
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  // Text that is not ASCII travels too (careersctl sends it as binary
+  // metadata); this write is recorded in its own transaction.
+  const testing::RunResult wrote = CtlAs(
+      adviser, {"--output", "json", "--access-reason", "cynllunio gyda Siân",
+                "goals", "create", "profiles/own-pupil", "--title",
+                "Find a Saturday job", "--type", "employment"});
+  ASSERT_EQ(wrote.exit_code, 0) << wrote.err;
+  // A reason the server will not keep is refused, naming the metadata.
+  const testing::RunResult refused =
+      CtlAs(adviser, {"--access-reason", std::string(201, 'x'), "profiles",
+                      "get", "profiles/own-pupil"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(refused.err, HasSubstr("access-reason"));
+
+  // The read is written in a batch: look until it is there.
+  std::string table;
+  std::string read_line;
+  EXPECT_TRUE(PollUntil(
+      [&] {
+        const testing::RunResult record =
+            CtlAs(person, {"access-events", "list", "profiles/own-pupil"});
+        if (record.exit_code != 0) return false;
+        table = record.out;
+        for (absl::string_view line : absl::StrSplit(table, '\n')) {
+          if (absl::StrContains(line, "viewed your profile")) {
+            read_line = std::string(line);
+            return true;
+          }
+        }
+        return false;
+      },
+      absl::Seconds(10)))
+      << table;
+  EXPECT_THAT(table, ::testing::StartsWith("WHEN  "))
+      << table;  // (padded to the widest)
+  EXPECT_THAT(read_line, HasSubstr("Fiona Reid (E2E Academy)"));
+  EXPECT_THAT(read_line, HasSubstr("adviser"));
+  EXPECT_THAT(read_line, HasSubstr("profiles/own-pupil"));
+  EXPECT_THAT(read_line, HasSubstr("preparing for an appointment"));
+  EXPECT_THAT(read_line, Not(HasSubstr("adviser-sub")));  // not the subject
+  EXPECT_THAT(table, HasSubstr("added a goal to your action plan"));
+  EXPECT_THAT(table, HasSubstr("cynllunio gyda Siân"));
+
+  // The JSON is the protobuf mapping of the same fields.
+  const testing::RunResult json =
+      CtlAs(person, {"--output", "json", "access-events", "list",
+                     "profiles/own-pupil", "--action", "read"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  v1::ListAccessEventsResponse events;
+  ParseJson(json.out, &events);
+  ASSERT_GE(events.access_events_size(), 1);
+  const v1::AccessEvent& e = events.access_events(0);
+  EXPECT_EQ(e.adviser(), "advisers/e2e-adviser");
+  EXPECT_EQ(e.actor_display_name(), "Fiona Reid");
+  EXPECT_EQ(e.organisation_display_name(), "E2E Academy");
+  EXPECT_EQ(e.summary(), "viewed your profile");
+  EXPECT_EQ(e.reason(), "preparing for an appointment");
 }
 
 TEST_F(AccessTest, ATokenOfADeletedAdviserStopsWorking) {

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -72,6 +74,50 @@ class ConsentStoreTest : public ::testing::Test {
     req.mutable_consent()->set_purpose(v1::Consent::SHARE_WITH_ORGANISATION);
     req.mutable_consent()->set_organisation(org);
     return consents_->CreateConsent(person_, req);
+  }
+
+  // The pupil's whole access record, as the person lists it.
+  std::vector<v1::AccessEvent> Events() {
+    v1::ListAccessEventsRequest list;
+    list.set_parent("profiles/pupil");
+    list.set_page_size(200);
+    auto page = consents_->ListAccessEvents(person_, list);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return {};
+    return {page->access_events().begin(), page->access_events().end()};
+  }
+  // The one event of `events` by `subject` with `method`.
+  static v1::AccessEvent Find(const std::vector<v1::AccessEvent>& events,
+                              const std::string& subject,
+                              const std::string& method) {
+    v1::AccessEvent found;
+    int n = 0;
+    for (const v1::AccessEvent& e : events) {
+      if (e.actor().subject() == subject && e.method() == method) {
+        found = e;
+        ++n;
+      }
+    }
+    EXPECT_EQ(n, 1) << subject << " " << method;
+    return found;
+  }
+  // A staff member or other caller reading or writing the pupil's data.
+  RequestContext Caller(auth::Role role, const std::string& subject,
+                        const std::string& organisation = "") {
+    RequestContext ctx = person_;
+    ctx.principal = auth::Principal{};
+    ctx.principal.role = role;
+    ctx.principal.subject = subject;
+    ctx.principal.organisation = organisation;
+    ctx.record_access = true;
+    ctx.method = "careers.v1.ProfileService/GetProfile";
+    ctx.request_id = "req-2";
+    return ctx;
+  }
+  void ReadProfileAs(const RequestContext& ctx) {
+    v1::GetProfileRequest get;
+    get.set_name("profiles/pupil");
+    ASSERT_TRUE(profiles_->GetProfile(ctx, get).ok());
   }
 
   std::unique_ptr<TestDatabase> test_db_;
@@ -239,6 +285,162 @@ TEST_F(ConsentStoreTest, WritesAreRecordedWithTheChangeAndReadsInBatches) {
   by_actor.clear_filter();
   EXPECT_EQ(consents_->ListAccessEvents(person_, by_actor).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// The record names an adviser by their directory entry, and their
+// organisation, resolved when it is listed: by profile and by actor, and
+// still after the adviser is deleted.
+TEST_F(ConsentStoreTest, AnAdvisersAccessesNameTheAdviserAndOrganisation) {
+  test_db_->Exec(
+      "INSERT INTO advisers (id, organisation_id, display_name, subject, "
+      "create_time, update_time) VALUES "
+      "('fiona', 'school-a', 'Fiona Reid', 'adviser-sub', UTC_TIMESTAMP(6), "
+      "UTC_TIMESTAMP(6)), "
+      "('other', 'school-b', 'Someone Else', 'other-sub', UTC_TIMESTAMP(6), "
+      "UTC_TIMESTAMP(6))");
+  RequestContext reader = adviser_;
+  reader.access_reason = "preparing for appointments/01J";
+  ReadProfileAs(reader);
+  ASSERT_TRUE(access_log_->Flush().ok());
+  v1::CreateGoalRequest goal;
+  goal.set_parent("profiles/pupil");
+  goal.mutable_goal()->set_title("Find a Saturday job");
+  goal.mutable_goal()->set_goal_type(v1::Goal::EMPLOYMENT);
+  RequestContext writer = adviser_;
+  writer.method = "careers.v1.ProfileService/CreateGoal";
+  writer.access_reason = "agreed at the interview";
+  ASSERT_TRUE(profiles_->CreateGoal(writer, goal).ok());
+
+  auto check = [](const std::vector<v1::AccessEvent>& events) {
+    const v1::AccessEvent read =
+        Find(events, "adviser-sub", "careers.v1.ProfileService/GetProfile");
+    EXPECT_EQ(read.adviser(), "advisers/fiona");
+    EXPECT_EQ(read.actor_display_name(), "Fiona Reid");
+    EXPECT_EQ(read.organisation_display_name(), "School A");
+    EXPECT_EQ(read.actor().organisation(), "organisations/school-a");
+    EXPECT_EQ(read.summary(), "viewed your profile");
+    EXPECT_EQ(read.reason(), "preparing for appointments/01J");
+    EXPECT_EQ(read.action(), v1::AccessEvent::READ);
+    const v1::AccessEvent write =
+        Find(events, "adviser-sub", "careers.v1.ProfileService/CreateGoal");
+    EXPECT_EQ(write.adviser(), "advisers/fiona");
+    EXPECT_EQ(write.actor_display_name(), "Fiona Reid");
+    EXPECT_EQ(write.organisation_display_name(), "School A");
+    EXPECT_EQ(write.summary(), "added a goal to your action plan");
+    EXPECT_EQ(write.reason(), "agreed at the interview");
+    EXPECT_EQ(write.action(), v1::AccessEvent::WRITE);
+  };
+  const std::vector<v1::AccessEvent> by_profile = Events();
+  EXPECT_EQ(by_profile.size(), 2u);
+  check(by_profile);
+
+  // An administrator's listing of one actor across profiles (the other
+  // index) resolves the same names.
+  v1::ListAccessEventsRequest by_actor;
+  by_actor.set_parent("profiles/-");
+  by_actor.set_filter("actor = \"adviser-sub\"");
+  auto across = consents_->ListAccessEvents(person_, by_actor);
+  ASSERT_TRUE(across.ok()) << across.status();
+  check({across->access_events().begin(), across->access_events().end()});
+
+  // Deleting the adviser (soft, AIP-164) does not make their accesses
+  // anonymous.
+  test_db_->Exec(
+      "UPDATE advisers SET delete_time = UTC_TIMESTAMP(6), active = FALSE "
+      "WHERE id = 'fiona'");
+  check(Events());
+  // Nor does removing the row altogether: the event keeps its subject and
+  // organisation, and only the name is gone.
+  test_db_->Exec("DELETE FROM advisers WHERE id = 'fiona'");
+  const std::vector<v1::AccessEvent> orphaned = Events();
+  const v1::AccessEvent read =
+      Find(orphaned, "adviser-sub", "careers.v1.ProfileService/GetProfile");
+  EXPECT_EQ(read.adviser(), "");
+  EXPECT_EQ(read.actor_display_name(), "an adviser");
+  EXPECT_EQ(read.organisation_display_name(), "School A");
+  EXPECT_EQ(read.reason(), "preparing for appointments/01J");
+}
+
+// Reads are written in batches (multi-row INSERTs of 32, then one row at a
+// time): each row keeps its own reason, or none.
+TEST_F(ConsentStoreTest, BatchedReadsCarryTheirReasons) {
+  constexpr int kReads = 37;
+  for (int i = 0; i < kReads; ++i) {
+    RequestContext reader = adviser_;
+    reader.request_id = absl::StrCat("req-", i);
+    if (i % 3 != 0)
+      reader.access_reason = absl::StrCat("reason ", i, " – Siân");
+    ReadProfileAs(reader);
+  }
+  ASSERT_TRUE(access_log_->Flush().ok());
+  EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM access_events"),
+            absl::StrCat(kReads));
+  EXPECT_EQ(test_db_->Query(
+                "SELECT COUNT(*) FROM access_events WHERE reason IS NULL"),
+            absl::StrCat((kReads + 2) / 3));
+  int checked = 0;
+  for (const v1::AccessEvent& e : Events()) {
+    int i = -1;
+    ASSERT_TRUE(absl::SimpleAtoi(e.request_id().substr(4), &i))
+        << e.request_id();
+    EXPECT_EQ(e.reason(),
+              i % 3 == 0 ? "" : absl::StrCat("reason ", i, " – Siân"))
+        << e.request_id();
+    ++checked;
+  }
+  EXPECT_EQ(checked, kReads);
+}
+
+// Callers who are not advisers are described by role, a guardian by the
+// name their link shows; only staff are matched with an adviser's subject.
+TEST_F(ConsentStoreTest, OtherCallersAreDescribedInPlainWords) {
+  test_db_->Exec(
+      "INSERT INTO advisers (id, organisation_id, display_name, subject, "
+      "create_time, update_time) VALUES ('fiona', 'school-a', 'Fiona Reid', "
+      "'adviser-sub', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))");
+  v1::CreateGuardianLinkRequest link;
+  link.set_parent("profiles/pupil");
+  link.mutable_guardian_link()->set_guardian_subject("parent-sub");
+  link.mutable_guardian_link()->set_guardian_display_name("Mòrag (Mum)");
+  link.mutable_guardian_link()->set_relationship(v1::GuardianLink::PARENT);
+  RequestContext linker = adviser_;
+  linker.method = "careers.v1.ConsentService/CreateGuardianLink";
+  ASSERT_TRUE(consents_->CreateGuardianLink(linker, link).ok());
+
+  ReadProfileAs(Caller(auth::Role::kGuardian, "parent-sub"));
+  ReadProfileAs(Caller(auth::Role::kGuardian, "unlinked-sub"));
+  ReadProfileAs(Caller(auth::Role::kAdmin, "operator-1"));
+  ReadProfileAs(Caller(auth::Role::kService, "analytics"));
+  // A service whose subject happens to be an adviser's is not that adviser.
+  ReadProfileAs(Caller(auth::Role::kService, "adviser-sub"));
+  ReadProfileAs(
+      Caller(auth::Role::kOrgAdmin, "head-sub", "organisations/school-b"));
+  ASSERT_TRUE(access_log_->Flush().ok());
+
+  const std::vector<v1::AccessEvent> events = Events();
+  const std::string get = "careers.v1.ProfileService/GetProfile";
+  struct Expected {
+    std::string subject, display_name, organisation;
+  };
+  for (const Expected& x : std::vector<Expected>{
+           {"parent-sub", "Mòrag (Mum)", ""},
+           {"unlinked-sub", "your parent or carer", ""},
+           {"operator-1", "a national administrator", ""},
+           {"analytics", "analytics service", ""},
+           {"adviser-sub", "adviser-sub service", ""},
+           {"head-sub", "an organisation administrator", "School B"},
+       }) {
+    const v1::AccessEvent e = Find(events, x.subject, get);
+    EXPECT_EQ(e.actor_display_name(), x.display_name) << x.subject;
+    EXPECT_EQ(e.organisation_display_name(), x.organisation) << x.subject;
+    EXPECT_EQ(e.adviser(), "") << x.subject;
+    EXPECT_EQ(e.summary(), "viewed your profile") << x.subject;
+  }
+  // The link itself was made by the adviser: a write, named.
+  const v1::AccessEvent made = Find(
+      events, "adviser-sub", "careers.v1.ConsentService/CreateGuardianLink");
+  EXPECT_EQ(made.actor_display_name(), "Fiona Reid");
+  EXPECT_EQ(made.summary(), "linked a parent or carer to you");
 }
 
 TEST_F(ConsentStoreTest, StaffListsOnlyProfilesSharedWithThem) {

@@ -65,6 +65,28 @@ TEST_F(MigrationsTest, PartialRollbackKeepsTheOlderMigrations) {
               HasSubstr("not applied"));
 }
 
+TEST_F(MigrationsTest, TheAccessReasonColumnComesAndGoesWith0009) {
+  const std::vector<Migration> migrations = Shipped();
+  ASSERT_GE(migrations.size(), 9u);
+  EXPECT_EQ(migrations[8].version, 9);
+  EXPECT_EQ(migrations[8].name, "access_reason");
+  Migrator migrator(test_db_->db(), migrations);
+  auto reason_columns = [&] {
+    return test_db_->Query(
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema "
+        "= DATABASE() AND table_name = 'access_events' AND column_name = "
+        "'reason' AND is_nullable = 'YES'");
+  };
+  ASSERT_TRUE(migrator.Up().ok());
+  EXPECT_EQ(reason_columns(), "1");
+  ASSERT_TRUE(migrator.DownTo(8).ok());
+  EXPECT_EQ(reason_columns(), "0");
+  EXPECT_EQ(test_db_->Query("SELECT MAX(version) FROM schema_migrations"), "8");
+  ASSERT_TRUE(migrator.Up().ok());
+  EXPECT_EQ(reason_columns(), "1");
+  EXPECT_TRUE(migrator.Verify().ok());
+}
+
 TEST_F(MigrationsTest, VerifyRefusesAnEmptyDatabase) {
   Migrator migrator(test_db_->db(), Shipped());
   const absl::Status status = migrator.Verify();

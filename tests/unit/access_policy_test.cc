@@ -7,7 +7,9 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "careers/v1/annotations.pb.h"
 #include "careers/v1/booking_service.pb.h"
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
@@ -16,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "server/domain/access_summary.h"
 
 namespace careers::auth {
 namespace {
@@ -445,6 +448,40 @@ TEST(AccessPolicy, EveryMethodHasARuleAndAnExpectation) {
     EXPECT_TRUE(all.count(method))
         << "rule for a method that does not exist: " << method;
   }
+}
+
+// Every method whose calls go on a person's access record declares, in its
+// proto, what it does in the person's words: the policy says which methods
+// touch a person's data (asked as an administrator, who passes every rule).
+TEST(AccessPolicy, EveryPersonDataMethodHasAnAccessSummary) {
+  WorldFacts world;
+  ServicePolicy policy(world, world, world, world);
+  RequestContext admin;
+  admin.principal = PrincipalFor(Role::kAdmin);
+  int person_data = 0;
+  for (const std::string& method : AllMethods()) {
+    const absl::StatusOr<AccessGrant> grant = policy.Check(admin, method, "");
+    ASSERT_TRUE(grant.ok()) << method << ": " << grant.status();
+    if (!grant->person_data) continue;
+    ++person_data;
+    const std::string full_name =
+        absl::StrReplaceAll(method, {{"/", "."}});  // package.Service.Method
+    const auto* descriptor =
+        google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+            full_name);
+    ASSERT_NE(descriptor, nullptr) << full_name;
+    EXPECT_FALSE(
+        descriptor->options().GetExtension(v1::access).summary().empty())
+        << method
+        << " touches a person's data but has no "
+           "option (careers.v1.access) = {summary: \"...\"}";
+    for (auto action : {v1::AccessEvent::READ, v1::AccessEvent::WRITE}) {
+      const std::string summary = domain::AccessSummary(method, action);
+      EXPECT_NE(summary, domain::kReadSummary) << method;
+      EXPECT_NE(summary, domain::kWriteSummary) << method;
+    }
+  }
+  EXPECT_GE(person_data, 50);
 }
 
 TEST(AccessPolicy, Matrix) {

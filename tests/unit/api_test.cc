@@ -5,7 +5,12 @@
 
 #include <future>
 #include <limits>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/escaping.h"
 #include "careers/v1/profile_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -162,6 +167,94 @@ TEST_F(ApiTest, NotFoundAndAbortedKeepTheirCodes) {
   v1::Profile profile;
   EXPECT_EQ(stub_->GetProfile(&get_context, get, &profile).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+// Calls GetProfile on a stored profile with `metadata` added.
+grpc::Status GetWith(
+    v1::ProfileService::Stub& stub, const std::string& name,
+    const std::vector<std::pair<std::string, std::string>>& metadata) {
+  grpc::ClientContext context;
+  for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
+  v1::GetProfileRequest get;
+  get.set_name(name);
+  v1::Profile profile;
+  return stub.GetProfile(&context, get, &profile);
+}
+
+TEST_F(ApiTest, TheAccessReasonReachesTheAccessRecord) {
+  policy_.person_data = true;  // the administrator's reads are recorded
+  grpc::ClientContext create_context;
+  v1::CreateProfileRequest create;
+  *create.mutable_profile() = testing::ValidProfile();
+  v1::Profile created;
+  ASSERT_TRUE(stub_->CreateProfile(&create_context, create, &created).ok());
+
+  EXPECT_TRUE(GetWith(*stub_, created.name(),
+                      {{"access-reason", "preparing for appointments/01J"}})
+                  .ok());
+  EXPECT_TRUE(GetWith(*stub_, created.name(),
+                      {{"access_reason", "  the other spelling  "}})
+                  .ok());
+  EXPECT_TRUE(GetWith(*stub_, created.name(),
+                      {{"access-reason-bin", "paratoi ar gyfer Siân"}})
+                  .ok());
+  EXPECT_TRUE(GetWith(*stub_, created.name(), {}).ok());
+  EXPECT_THAT(repo_.read_reasons(),
+              ElementsAre("preparing for appointments/01J",
+                          "the other spelling", "paratoi ar gyfer Siân", ""));
+}
+
+TEST_F(ApiTest, ABadAccessReasonIsInvalidArgumentNamingIt) {
+  policy_.person_data = true;
+  grpc::ClientContext create_context;
+  v1::CreateProfileRequest create;
+  *create.mutable_profile() = testing::ValidProfile();
+  v1::Profile created;
+  ASSERT_TRUE(stub_->CreateProfile(&create_context, create, &created).ok());
+
+  // Each is refused before anything is read.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"access-reason", std::string(201, 'x')},         // too long
+      {"access_reason", std::string(201, 'x')},         // either spelling
+      {"access-reason-bin", "tab\there"},               // a C0 control
+      {"access-reason-bin", "bell\x07"},                // another
+      {"access-reason-bin", "next\xC2\x85line"},        // a C1 control
+      {"access-reason-bin", "Q\xC3\x28Q"},              // not UTF-8
+      {"access-reason-bin", "\xED\xA0\x80 surrogate"},  // not UTF-8 either
+  };
+  for (const auto& [key, value] : bad) {
+    const grpc::Status status = GetWith(*stub_, created.name(), {{key, value}});
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << key << " " << absl::CEscape(value);
+    EXPECT_THAT(WireViolations(status), ElementsAre("access-reason"))
+        << absl::CEscape(value);
+  }
+  EXPECT_THAT(repo_.reads(), ::testing::IsEmpty());
+
+  // 200 characters is the limit, counted in code points, not bytes.
+  std::string longest;
+  for (int i = 0; i < 200; ++i) longest += "\xC3\xA9";  // é
+  EXPECT_TRUE(
+      GetWith(*stub_, created.name(), {{"access-reason-bin", longest}}).ok());
+  EXPECT_EQ(repo_.read_reasons().size(), 1u);
+}
+
+TEST(AccessReason, FromMetadata) {
+  using Metadata = std::multimap<grpc::string_ref, grpc::string_ref>;
+  EXPECT_EQ(*AccessReasonFromMetadata(Metadata{}), "");
+  EXPECT_EQ(*AccessReasonFromMetadata(Metadata{{"x-request-id", "r1"}}), "");
+  EXPECT_EQ(*AccessReasonFromMetadata(Metadata{{"access-reason", "   "}}), "");
+  EXPECT_EQ(*AccessReasonFromMetadata(Metadata{{"access_reason", "second"},
+                                               {"access-reason", " first "}}),
+            "first");
+  const absl::StatusOr<std::string> long_one = AccessReasonFromMetadata(
+      Metadata{{"access-reason", std::string(201, 'x')}});
+  EXPECT_EQ(long_one.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(long_one.status().message()),
+              HasSubstr("access-reason"));
+  EXPECT_TRUE(AccessReasonFromMetadata(
+                  Metadata{{"access-reason", std::string(200, 'x')}})
+                  .ok());
 }
 
 TEST(Deadlines, DefaultCapAndOwn) {

@@ -327,13 +327,18 @@ TEST_F(CliConsentTest, AccessEventsAcrossProfilesByActor) {
   EXPECT_EQ(request.filter(), R"(actor = "adviser-sub" AND action = WRITE)");
 }
 
-TEST_F(CliConsentTest, AccessEventsTable) {
+TEST_F(CliConsentTest, AccessEventsTableSaysWhoWhatAndWhyInWords) {
   v1::ListAccessEventsResponse response;
   AccessEvent* e = response.add_access_events();
   e->set_name("profiles/p1/accessEvents/a1");
   e->mutable_actor()->set_subject("adviser-sub");
   e->mutable_actor()->set_role("adviser");
   e->mutable_actor()->set_organisation("organisations/sds");
+  e->set_adviser("advisers/morag");
+  e->set_actor_display_name("Morag Campbell");
+  e->set_organisation_display_name("Skills Development Scotland");
+  e->set_summary("viewed your profile");
+  e->set_reason("preparing for appointments/01J");
   e->set_action(AccessEvent::READ);
   e->set_method("careers.v1.ProfileService/GetProfile");
   e->set_resource("profiles/p1");
@@ -341,23 +346,59 @@ TEST_F(CliConsentTest, AccessEventsTable) {
   e = response.add_access_events();
   e->mutable_actor()->set_subject("admin-sub");
   e->mutable_actor()->set_role("admin");
+  e->set_actor_display_name("a national administrator");
+  e->set_summary("withdrew your consent");
   e->set_action(AccessEvent::WRITE);
   e->set_method("careers.v1.ConsentService/WithdrawConsent");
   e->set_resource("profiles/p1/consents/c1");
   e->mutable_time()->set_seconds(1717147860);
+  // From a server that resolves no names: the subject and the method.
+  e = response.add_access_events();
+  e->mutable_actor()->set_subject("staff-sub");
+  e->mutable_actor()->set_role("org_admin");
+  e->mutable_actor()->set_organisation("organisations/x");
+  e->set_action(AccessEvent::READ);
+  e->set_method("careers.v1.ProfileService/ListGoals");
+  e->set_resource("profiles/p1/goals");
+  e->mutable_time()->set_seconds(1717147920);
   response.set_next_page_token("more");
   EXPECT_CALL(stub_, ListAccessEvents(_, _, _))
       .WillOnce(DoAll(SetArgPointee<2>(response), Return(grpc::Status::OK)));
   ASSERT_EQ(Run({"access-events", "list", "profiles/p1"}), 0);
-  EXPECT_EQ(out_.str(),
-            "TIME                  ACTOR        ROLE     ORGANISATION       "
-            "ACTION  METHOD                          RESOURCE\n"
-            "2024-05-31T09:30:00Z  adviser-sub  adviser  organisations/sds  "
-            "read    ProfileService/GetProfile       profiles/p1\n"
-            "2024-05-31T09:31:00Z  admin-sub    admin                       "
-            "write   ConsentService/WithdrawConsent  "
-            "profiles/p1/consents/c1\n"
-            "next page: --page-token more\n");
+  EXPECT_EQ(
+      out_.str(),
+      "WHEN                  WHO                                           "
+      "ROLE                WHAT                      RESOURCE            "
+      "     WHY\n"
+      "2024-05-31 09:30 UTC  Morag Campbell (Skills Development Scotland)  "
+      "adviser             viewed your profile       profiles/p1         "
+      "     preparing for appointments/01J\n"
+      "2024-05-31 09:31 UTC  a national administrator                      "
+      "administrator       withdrew your consent     "
+      "profiles/p1/consents/c1\n"
+      "2024-05-31 09:32 UTC  staff-sub (organisations/x)                   "
+      "organisation admin  ProfileService/ListGoals  profiles/p1/goals\n"
+      "next page: --page-token more\n");
+}
+
+TEST_F(CliConsentTest, AccessEventsJsonIsTheProtobufMapping) {
+  v1::ListAccessEventsResponse response;
+  AccessEvent* e = response.add_access_events();
+  e->set_actor_display_name("Morag Campbell");
+  e->set_organisation_display_name("Skills Development Scotland");
+  e->set_summary("viewed your profile");
+  e->set_reason("preparing");
+  EXPECT_CALL(stub_, ListAccessEvents(_, _, _))
+      .WillOnce(DoAll(SetArgPointee<2>(response), Return(grpc::Status::OK)));
+  ASSERT_EQ(Run({"--output", "json", "access-events", "list", "profiles/p1"}),
+            0);
+  v1::ListAccessEventsResponse printed;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(out_.str(), &printed).ok())
+      << out_.str();
+  EXPECT_EQ(printed.SerializeAsString(), response.SerializeAsString());
+  EXPECT_THAT(out_.str(),
+              HasSubstr("\"actorDisplayName\": \"Morag Campbell\""));
 }
 
 // --- errors from the server ---

@@ -211,9 +211,37 @@ TEST_F(CliTest, TokenIsSentAsBearerMetadataWithDeadline) {
             std::chrono::system_clock::now() + std::chrono::seconds(61));
 }
 
+TEST_F(CliTest, AccessReasonIsSentAsMetadataOnEveryCall) {
+  std::multimap<std::string, std::string> metadata;
+  EXPECT_CALL(stub_, GetGoal(_, _, _))
+      .WillOnce(Invoke([&](grpc::ClientContext* context, const auto&, auto*) {
+        metadata = grpc::testing::ClientContextTestPeer(context)
+                       .GetSendInitialMetadata();
+        return grpc::Status::OK;
+      }));
+  ASSERT_EQ(Run({"goals", "get", "profiles/p1/goals/g1", "--access-reason",
+                 "preparing for appointments/01J"}),
+            0);
+  EXPECT_THAT(metadata,
+              ElementsAre(std::pair<const std::string, std::string>(
+                  "access-reason", "preparing for appointments/01J")));
+}
+
+TEST(PrepareContextTest, AReasonThatIsNotAsciiTravelsAsBinaryMetadata) {
+  // Text metadata carries only printable ASCII; gRPC base64-encodes -bin.
+  CallOptions options;
+  options.access_reason = "paratoi ar gyfer cyfweliad Siân";
+  grpc::ClientContext context;
+  PrepareContext(options, context);
+  EXPECT_THAT(
+      grpc::testing::ClientContextTestPeer(&context).GetSendInitialMetadata(),
+      ElementsAre(std::pair<const std::string, std::string>(
+          "access-reason-bin", "paratoi ar gyfer cyfweliad Siân")));
+}
+
 TEST(PrepareContextTest, NoTokenNoAuthorization) {
   grpc::ClientContext context;
-  PrepareContext(CallOptions{absl::Milliseconds(500), ""}, context);
+  PrepareContext(CallOptions{absl::Milliseconds(500), "", ""}, context);
   EXPECT_THAT(
       grpc::testing::ClientContextTestPeer(&context).GetSendInitialMetadata(),
       IsEmpty());

@@ -23,12 +23,15 @@ class FixedAuthenticator final : public auth::Authenticator {
 };
 
 // Allows everything and shows every profile. For tests of other layers.
+// With `person_data`, every call touches a person's data (so callers other
+// than the person are recorded).
 class AllowAllPolicy final : public auth::AccessPolicy {
  public:
+  bool person_data = false;
   absl::StatusOr<auth::AccessGrant> Check(const RequestContext&,
                                           absl::string_view,
                                           absl::string_view) const override {
-    return auth::AccessGrant{};
+    return auth::AccessGrant{person_data};
   }
   ProfileVisibility VisibilityFor(const auth::Principal&) const override {
     return {ProfileVisibility::Kind::kAll, ""};

@@ -160,14 +160,20 @@ class FakeRepository final : public domain::ProfileRepository,
     return std::nullopt;
   }
 
-  void RecordRead(const RequestContext&, absl::string_view,
+  void RecordRead(const RequestContext& ctx, absl::string_view,
                   absl::string_view resource) override {
     std::lock_guard<std::mutex> lock(mu_);
     reads_.emplace_back(resource);
+    read_reasons_.push_back(ctx.access_reason);
   }
   std::vector<std::string> reads() {
     std::lock_guard<std::mutex> lock(mu_);
     return reads_;
+  }
+  // The access reason of each read, in the order of reads().
+  std::vector<std::string> read_reasons() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return read_reasons_;
   }
 
   int profile_count() {
@@ -199,6 +205,7 @@ class FakeRepository final : public domain::ProfileRepository,
 
   std::mutex mu_;
   std::vector<std::string> reads_;
+  std::vector<std::string> read_reasons_;
   Table<v1::Profile> profiles_;
   Table<v1::Goal> goals_;
   Table<v1::Action> actions_;

@@ -1,0 +1,2 @@
+ALTER TABLE access_events
+  DROP COLUMN reason;
