@@ -411,6 +411,32 @@ void PrintSlots(const v1::SearchAvailabilityResponse& response,
   }
 }
 
+// An appointment's local clock times in the agenda's zone with the zone's
+// abbreviation, so the two 01:00s of an autumn clock-change night read
+// "01:00–01:30 BST" and "01:00–01:30 GMT" ("01:30 BST–01:15 GMT" for one
+// across the change). The server's own local times when the appointment is
+// in that zone; else worked out here.
+std::string AgendaTimes(const Appointment& a, const std::string& zone_name) {
+  std::string start, end, start_abbr, end_abbr;
+  // "2027-10-31T01:00:00+01:00": the clock time is at 11..16.
+  if (a.time_zone() == zone_name && a.local_start().size() >= 16 &&
+      a.local_end().size() >= 16) {
+    start = a.local_start().substr(11, 5);
+    end = a.local_end().substr(11, 5);
+    start_abbr = a.local_start_abbreviation();
+    end_abbr = a.local_end_abbreviation();
+  } else {
+    start = FormatLocalTime(a.start_time(), zone_name, "%H:%M");
+    end = FormatLocalTime(a.end_time(), zone_name, "%H:%M");
+    start_abbr = FormatLocalTime(a.start_time(), zone_name, "%Z");
+    end_abbr = FormatLocalTime(a.end_time(), zone_name, "%Z");
+  }
+  if (start_abbr == end_abbr) {
+    return absl::StrCat(start, "–", end, " ", start_abbr);
+  }
+  return absl::StrCat(start, " ", start_abbr, "–", end, " ", end_abbr);
+}
+
 // "Agenda of advisers/a for Monday 29 March 2027 (Europe/London)", then a
 // row per appointment with its local times, or "No appointments.".
 void PrintAgenda(const std::string& adviser, absl::CivilDay day,
@@ -429,9 +455,7 @@ void PrintAgenda(const std::string& adviser, absl::CivilDay day,
       {"TIME", "PERSON", "TYPE", "CHANNEL", "LOCATION", "STATE"}};
   for (const Appointment& a : response.appointments()) {
     rows.push_back(
-        {absl::StrCat(FormatLocalTime(a.start_time(), zone_name, "%H:%M"), "–",
-                      FormatLocalTime(a.end_time(), zone_name, "%H:%M")),
-         a.profile(), a.appointment_type(),
+        {AgendaTimes(a, zone_name), a.profile(), a.appointment_type(),
          EnumDisplayName(*Adviser::Channel_descriptor(), a.channel()),
          a.location(),
          EnumDisplayName(*Appointment::State_descriptor(), a.state())});
@@ -893,12 +917,28 @@ void AddWaitlistCommands(CLI::App& root, CommandSelection& selection) {
   AddRequestIdOption(join.cmd, *join.request.mutable_request_id());
 
   AddGetCommand(group, selection, &Stub::GetWaitlistEntry);
-  auto list = AddListCommand(group, selection, "a person's waitlist entries",
-                             {}, &Stub::ListWaitlistEntries);
-  list.cmd
-      .add_option("--profile", *list.request.mutable_profile(),
-                  "The person: profiles/{profile}")
-      ->required();
+  auto list = AddListCommand(
+      group, selection,
+      "a person's waitlist entries, or a session's queue with each position",
+      {}, &Stub::ListWaitlistEntries);
+  v1::ListWaitlistEntriesRequest* list_request = &list.request;
+  CLI::Option* profile =
+      list.cmd.add_option("--profile", *list_request->mutable_profile(),
+                          "A person's entries: profiles/{profile}");
+  CLI::Option* adviser = list.cmd.add_option(
+      "--adviser", *list_request->mutable_adviser(),
+      "A session's queue (staff): its adviser, advisers/{adviser}");
+  CLI::Option* type =
+      list.cmd.add_option("--type", *list_request->mutable_appointment_type(),
+                          "The session's appointmentTypes/{appointment_type}");
+  CLI::Option* start = AddTimeOption(
+      list.cmd, "--start",
+      [list_request] { return list_request->mutable_start_time(); },
+      "The session's start");
+  profile->excludes(adviser)->excludes(type)->excludes(start);
+  adviser->needs(type)->needs(start);
+  RequireOneOf(list.cmd, "Whose", "A person's entries or a session's queue",
+               {"--profile", "--adviser"});
   AddMethodCommand(group, selection, "accept",
                    "Take the offered seat (OFFERED → ACCEPTED)",
                    &Stub::AcceptWaitlistOffer);

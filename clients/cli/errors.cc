@@ -1,5 +1,8 @@
 #include "clients/cli/errors.h"
 
+#include <map>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "google/rpc/code.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -39,6 +42,11 @@ std::vector<std::string> RpcErrorDetails(const grpc::Status& status) {
       }
     } else if (any.UnpackTo(&resource)) {
       add(resource.resource_name(), resource.description());
+    } else if (google::rpc::ErrorInfo info; any.UnpackTo(&info)) {
+      // What a client can act on, e.g. "earliest_start: 2027-01-05T00:00Z".
+      std::map<std::string, std::string> sorted(info.metadata().begin(),
+                                                info.metadata().end());
+      for (const auto& [key, value] : sorted) add(key, value);
     }
   }
   return lines;

@@ -351,6 +351,7 @@ Rows WaitlistEntryFields(const WaitlistEntry& w) {
       {"start time", FormatTimestamp(w.start_time())},
       {"channel", EnumText(Adviser::Channel_descriptor(), w.channel())},
       {"state", EnumText(WaitlistEntry::State_descriptor(), w.state())},
+      {"position", w.position() > 0 ? absl::StrCat(w.position()) : ""},
       {"offer time", FormatTimestamp(w.offer_time())},
       {"offer expire time", FormatTimestamp(w.offer_expire_time())},
       {"appointment", w.appointment()},
@@ -521,16 +522,18 @@ std::vector<std::string> Row(const Appointment& a) {
           EnumText(Appointment::State_descriptor(), a.state())};
 }
 std::vector<std::string> Header(const WaitlistEntry*) {
-  return {"NAME",    "START", "ADVISER",      "TYPE",
-          "CHANNEL", "STATE", "OFFER EXPIRES"};
+  return {"NAME",    "PROFILE", "START",    "ADVISER",      "TYPE",
+          "CHANNEL", "STATE",   "POSITION", "OFFER EXPIRES"};
 }
 std::vector<std::string> Row(const WaitlistEntry& w) {
   return {w.name(),
+          w.profile(),
           FormatTimestamp(w.start_time()),
           w.adviser(),
           w.appointment_type(),
           EnumText(Adviser::Channel_descriptor(), w.channel()),
           EnumText(WaitlistEntry::State_descriptor(), w.state()),
+          w.position() > 0 ? absl::StrCat(w.position()) : "",
           FormatTimestamp(w.offer_expire_time())};
 }
 

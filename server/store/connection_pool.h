@@ -40,7 +40,7 @@ class PooledConnection {
 // to `max_size`; an idle one is checked with a ping before reuse if it has
 // been idle longer than `validate_after`, and replaced if dead; broken ones
 // are dropped on return. When all are in use, Acquire waits up to the
-// caller's deadline and then fails with UNAVAILABLE. Thread-safe.
+// caller's deadline and then fails with DEADLINE_EXCEEDED. Thread-safe.
 class ConnectionPool {
  public:
   // Opens one connection, or fails with UNAVAILABLE. Must be thread-safe.

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -429,6 +430,81 @@ TEST_F(BookingE2eTest, TheAdviserSeesItOnTheAgendaAndThePersonInTheirCalendar) {
   EXPECT_EQ(foreign.exit_code, 1);
   EXPECT_THAT(foreign.err, HasSubstr("PERMISSION_DENIED"));
   EXPECT_THAT(foreign.out, Not(HasSubstr(id)));
+}
+
+// On the night the clocks change, the agenda tells the times apart by the
+// zone's abbreviation, as the server gives them (autumn: the two 01:00s;
+// spring: a half hour that ends an hour later on the clock). The next change
+// within the year is used, so the test works on any day.
+TEST_F(BookingE2eTest, TheAgendaOfAClockChangeNightShowsEachTimesZone) {
+  ASSERT_TRUE(StartServer());
+  ASSERT_NO_FATAL_FAILURE(CreateWorld());
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), london_);
+  absl::CivilDay night = today + 2;
+  auto offset = [&](absl::CivilDay day) {
+    return london_.At(absl::FromCivil(day, london_)).offset;
+  };
+  while (offset(night) == offset(night + 1) && night < today + 360) ++night;
+  ASSERT_NE(offset(night), offset(night + 1)) << "no clock change this year";
+  const bool autumn = offset(night + 1) < offset(night);
+
+  v1::AppointmentType type;
+  ASSERT_EQ(CtlJson(OrgAdminToken(),
+                    {"appointment-types", "create", "--id", "night-call",
+                     "--organisation", kSchool, "--display-name", "Night call",
+                     "--channels", "video", "--duration", "30",
+                     "--horizon-days", "365"},
+                    &type)
+                .exit_code,
+            0);
+  const std::string day =
+      absl::FormatTime("%a", absl::FromCivil(night, london_), london_);
+  v1::AvailabilityRule rule;
+  const testing::RunResult added =
+      CtlJson(AdviserToken(),
+              {"availability", "add", "--adviser", kAdviser, "--kind", "weekly",
+               "--days", absl::AsciiStrToLower(day), "--start", "00:00",
+               "--end", "03:00", "--from", today_},
+              &rule);
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+
+  // Midnight local is 23:00Z the day before in summer time, 00:00Z in winter.
+  const absl::Time midnight = absl::FromCivil(night, london_);
+  auto book = [&](const std::string& token, const std::string& profile,
+                  absl::Time start, Appointment* a) {
+    const testing::RunResult r =
+        CtlJson(token,
+                {"appointments", "book", "--profile", profile, "--adviser",
+                 kAdviser, "--type", "appointmentTypes/night-call", "--start",
+                 Rfc3339(start), "--channel", "video"},
+                a);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  };
+  Appointment first, second;
+  std::vector<std::string> expected;
+  if (autumn) {
+    // 01:00 BST is an hour after local midnight (BST), 01:00 GMT two.
+    book(PersonToken(), kPupil, midnight + absl::Hours(1), &first);
+    book(OtherPersonToken(), kOtherPupil, midnight + absl::Hours(2), &second);
+    EXPECT_THAT(first.local_start(), ::testing::EndsWith("T01:00:00+01:00"));
+    EXPECT_THAT(second.local_start(), ::testing::EndsWith("T01:00:00+00:00"));
+    expected = {"01:00–01:30 BST", "01:00–01:30 GMT"};
+  } else {
+    // 00:30 GMT ends at 02:00 BST; the next slot starts at 02:00 BST.
+    book(PersonToken(), kPupil, midnight + absl::Minutes(30), &first);
+    book(OtherPersonToken(), kOtherPupil, midnight + absl::Hours(1), &second);
+    EXPECT_THAT(first.local_end(), ::testing::EndsWith("T02:00:00+01:00"));
+    expected = {"00:30 GMT–02:00 BST", "02:00–02:30 BST"};
+  }
+  const testing::RunResult agenda =
+      CtlAs(AdviserToken(), {"agenda", "--adviser", kAdviser, "--date",
+                             absl::FormatCivilTime(night)});
+  ASSERT_EQ(agenda.exit_code, 0) << agenda.err;
+  for (const std::string& times : expected) {
+    EXPECT_EQ(LinesStartingWith(agenda.out, times + " ").size(), 1u)
+        << times << " in\n"
+        << agenda.out;
+  }
 }
 
 TEST_F(BookingE2eTest, RescheduleOnceThenCancelFreesTheAdviser) {

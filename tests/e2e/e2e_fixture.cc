@@ -260,6 +260,11 @@ ProfileRowLock::ProfileRowLock(testing::TestDatabase& db,
       *connection_, absl::StrCat("SELECT id FROM profiles WHERE id = '",
                                  profile_id, "' FOR UPDATE"));
   EXPECT_EQ(locked, profile_id);
+  // The server marks a session idle only after sending a statement's result,
+  // so for a moment this session could still show its FOR UPDATE in the
+  // process list and pass for a waiter in LockWaits(). A statement of
+  // another shape after it closes that window.
+  QueryFirst(*connection_, "SELECT 1");
 }
 
 void ProfileRowLock::Commit() {

@@ -361,12 +361,45 @@ TEST_F(BookingCliTest, AgendaOfASummerDayCoversItsLocalDayAndShowsLocalTimes) {
   EXPECT_EQ(out_.str(),
             "Agenda of advisers/morag for Monday 29 March 2027 "
             "(Europe/London)\n"
-            "TIME         PERSON         TYPE                       CHANNEL    "
-            "LOCATION         STATE\n"
-            "10:00–10:45  profiles/sian  appointmentTypes/guidance  in-person  "
-            "locations/leith  booked\n"
-            "23:30–00:00  profiles/ewan  appointmentTypes/guidance  video      "
-            "                 cancelled\n");
+            "TIME             PERSON         TYPE                       "
+            "CHANNEL    LOCATION         STATE\n"
+            "10:00–10:45 BST  profiles/sian  appointmentTypes/guidance  "
+            "in-person  locations/leith  booked\n"
+            "23:30–00:00 BST  profiles/ewan  appointmentTypes/guidance  "
+            "video                       cancelled\n");
+}
+
+// The night the clocks go back, 01:00 comes twice: the server's offsets
+// and abbreviations tell the two apart.
+TEST_F(BookingCliTest, AgendaOfTheAutumnChangeShowsBothOneOClocks) {
+  v1::ListAppointmentsResponse page;
+  Appointment bst =
+      SampleAppointment("appointments/a1", Utc(2027, 10, 31, 0, 0), 30);
+  bst.set_local_start("2027-10-31T01:00:00+01:00");
+  bst.set_local_end("2027-10-31T01:30:00+01:00");
+  bst.set_local_start_abbreviation("BST");
+  bst.set_local_end_abbreviation("BST");
+  Appointment across =
+      SampleAppointment("appointments/a2", Utc(2027, 10, 31, 0, 30), 45);
+  across.set_local_start("2027-10-31T01:30:00+01:00");
+  across.set_local_end("2027-10-31T01:15:00+00:00");
+  across.set_local_start_abbreviation("BST");
+  across.set_local_end_abbreviation("GMT");
+  // A server that sends no local times: worked out by careersctl.
+  Appointment gmt =
+      SampleAppointment("appointments/a3", Utc(2027, 10, 31, 1, 0), 30);
+  *page.add_appointments() = bst;
+  *page.add_appointments() = across;
+  *page.add_appointments() = gmt;
+  std::vector<v1::ListAppointmentsRequest> requests;
+  EXPECT_CALL(stub(), ListAppointments(_, _, _))
+      .WillOnce(Record(requests, page));
+  ASSERT_EQ(
+      Run({"agenda", "--adviser", "advisers/morag", "--date", "2027-10-31"}), 0)
+      << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\n01:00–01:30 BST      profiles/sian"));
+  EXPECT_THAT(out_.str(), HasSubstr("\n01:30 BST–01:15 GMT  profiles/sian"));
+  EXPECT_THAT(out_.str(), HasSubstr("\n01:00–01:30 GMT      profiles/sian"));
 }
 
 TEST_F(BookingCliTest, AgendaOfAWinterDayAndOfTheDayTheClocksGoForward) {
@@ -880,6 +913,34 @@ TEST_F(BookingCliTest, WaitlistJoinAcceptAndList) {
   ASSERT_EQ(Run({"waitlist", "list", "--profile", "profiles/sian"}), 0);
   EXPECT_EQ(list.profile(), "profiles/sian");
   EXPECT_EQ(Run({"waitlist", "list"}), 2);
+
+  // A session's queue, as staff see it, with positions.
+  v1::ListWaitlistEntriesResponse queue;
+  v1::WaitlistEntry first;
+  first.set_name("waitlistEntries/w2");
+  first.set_profile("profiles/ewan");
+  first.set_state(v1::WaitlistEntry::WAITING);
+  first.set_position(1);
+  *queue.add_waitlist_entries() = first;
+  EXPECT_CALL(stub(), ListWaitlistEntries(_, _, _))
+      .WillOnce(DoAll(SaveArg<1>(&list), ::testing::SetArgPointee<2>(queue),
+                      Return(grpc::Status::OK)));
+  out_.str("");
+  ASSERT_EQ(Run({"waitlist", "list", "--adviser", "advisers/morag", "--type",
+                 "appointmentTypes/talk", "--start", "2027-03-29T18:00:00Z"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(list.adviser(), "advisers/morag");
+  EXPECT_EQ(list.appointment_type(), "appointmentTypes/talk");
+  EXPECT_EQ(list.start_time().seconds(), Utc(2027, 3, 29, 18, 0));
+  EXPECT_THAT(out_.str(), HasSubstr("POSITION"));
+  EXPECT_THAT(out_.str(), ::testing::ContainsRegex("profiles/ewan .* waiting  1"));
+  // A session needs all three; a person and a session do not mix.
+  EXPECT_EQ(Run({"waitlist", "list", "--adviser", "advisers/morag"}), 2);
+  EXPECT_EQ(Run({"waitlist", "list", "--profile", "profiles/sian", "--adviser",
+                 "advisers/morag", "--type", "appointmentTypes/talk", "--start",
+                 "2027-03-29T18:00:00Z"}),
+            2);
 }
 
 // ------------------------------------------------ rules from text

@@ -548,6 +548,24 @@ TEST(PrintRpcErrorTest, PreconditionFailureAndResourceInfo) {
             "  profiles/p9: not found\n");
 }
 
+TEST(PrintRpcErrorTest, ErrorInfoMetadataIsPrintedInKeyOrder) {
+  google::rpc::ErrorInfo info;
+  info.set_reason("BEYOND_HORIZON");
+  info.set_domain("careers.uk");
+  (*info.mutable_metadata())["bookable_until"] = "2027-01-12T00:00:00Z";
+  (*info.mutable_metadata())["bookable_from"] = "2027-01-05T00:00:00Z";
+  google::rpc::Status details;
+  details.add_details()->PackFrom(info);
+  std::ostringstream err;
+  PrintRpcError(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "later",
+                             details.SerializeAsString()),
+                err);
+  EXPECT_EQ(err.str(),
+            "error: FAILED_PRECONDITION: later\n"
+            "  bookable_from: 2027-01-05T00:00:00Z\n"
+            "  bookable_until: 2027-01-12T00:00:00Z\n");
+}
+
 TEST(StatusCodeNameTest, UpperSnake) {
   EXPECT_EQ(StatusCodeName(grpc::StatusCode::DEADLINE_EXCEEDED),
             "DEADLINE_EXCEEDED");
