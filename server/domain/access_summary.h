@@ -17,10 +17,10 @@ inline constexpr absl::string_view kReadSummary = "read your data";
 inline constexpr absl::string_view kWriteSummary = "changed your data";
 
 // The `careers.v1.access` summary of `method`
-// ("careers.v1.ProfileService/GetProfile" → "viewed your profile"), found
-// in the generated descriptor pool; for a method without one (or not a
-// careers.v1 method) "changed your data" for writes and "read your data"
-// otherwise.
+// ("careers.v1.ProfileService/GetProfile" → "viewed your profile"), as
+// MethodAccessOf (method_access.h) reads it; for a method without one (or
+// not a careers.v1 method) "changed your data" for writes and "read your
+// data" otherwise.
 std::string AccessSummary(absl::string_view method,
                           v1::AccessEvent::Action action);
 
