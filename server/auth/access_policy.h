@@ -2,7 +2,6 @@
 #define CAREERS_SERVER_AUTH_ACCESS_POLICY_H_
 
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -22,9 +21,11 @@ struct AccessGrant {
 };
 
 // Decides every RPC from (principal, method, resource). Handlers ask before
-// touching data. Deny by default: a method without a rule is refused. A
-// caller who may not see a resource is refused the same way whether or not
-// it exists. Implementations are thread-safe.
+// touching data. Deny by default: a method without a rule (its
+// `(careers.v1.access)` option in the protos, read by
+// domain/method_access.h) is refused, to administrators too. A caller who
+// may not see a resource is refused the same way whether or not it exists.
+// Implementations are thread-safe.
 class AccessPolicy {
  public:
   virtual ~AccessPolicy() = default;
@@ -81,10 +82,6 @@ class ServicePolicy final : public AccessPolicy {
                                     absl::string_view method,
                                     absl::string_view resource) const override;
   ProfileVisibility VisibilityFor(const Principal& principal) const override;
-
-  // The methods the policy has a rule for (the authorization matrix test
-  // checks that every RPC of every service is among them).
-  static std::vector<std::string> MethodsWithRules();
 
  private:
   domain::AccessFacts& facts_;
