@@ -49,10 +49,17 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
       ->envname("CAREERS_DB_URL")
       ->required();
   app.add_option("--concurrency", c.concurrency,
-                 "calls in progress at once (gRPC worker threads); the "
-                 "database pool gets half as many connections")
+                 "calls run at once (worker threads, each with a database "
+                 "connection; two more connections serve the server's own "
+                 "background work); further calls wait for a worker")
       ->envname("CAREERS_CONCURRENCY")
-      ->check(CLI::Range(1, 1024))
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--max-queued-calls", c.max_queued_calls,
+                 "calls that may wait for a worker (until their deadline); "
+                 "one more is refused with RESOURCE_EXHAUSTED and RetryInfo")
+      ->envname("CAREERS_MAX_QUEUED_CALLS")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   app.add_option("--default-deadline", default_deadline,
                  "deadline for calls that set none; database statements get "

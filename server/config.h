@@ -15,19 +15,22 @@ namespace careers {
 // Config::concurrency). The raw-SQL benchmark baseline sizes its pool the
 // same way.
 inline int DatabasePoolSize(int concurrency) {
-  return concurrency / 2 > 1 ? concurrency / 2 : 1;
+  // One connection per worker, and two for the server's own background
+  // work (the access log's batches, the maintenance loop).
+  return (concurrency > 1 ? concurrency : 1) + 2;
 }
 
 struct Config {
   std::string listen = "127.0.0.1:50051";
   std::string db_url;
-  // Calls in progress at once: gRPC gets this many worker threads (plus a
-  // few for pollers, health checks and reflection) and the database pool
-  // half as many connections, since a call spends only part of its time in
-  // SQL; a call waiting for a connection waits up to its deadline. Past
-  // this many calls, gRPC answers RESOURCE_EXHAUSTED at once. Sized for 2
-  // cores by default (8 connections: MariaDB's sweet spot there).
-  int concurrency = 16;
+  // Calls run at once: the server's workers, each with a database
+  // connection of its own (DatabasePoolSize). Calls beyond wait in a queue
+  // for a worker until their deadline. Sized for 2 cores by default
+  // (about 8 connections: MariaDB's sweet spot there).
+  int concurrency = 8;
+  // Calls that may wait for a worker; one more is refused at once with
+  // RESOURCE_EXHAUSTED and google.rpc.RetryInfo.
+  int max_queued_calls = 5000;
   absl::Duration default_deadline = absl::Seconds(5);
   absl::Duration max_deadline = absl::Seconds(30);
   absl::Duration shutdown_timeout = absl::Seconds(15);

@@ -11,16 +11,33 @@ void MaintenanceLoop::Add(std::string name, absl::Duration interval,
 }
 
 void MaintenanceLoop::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    Loop();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopped_ = true;
+    }
+    stopped_cv_.notify_all();
+  });
 }
 
-void MaintenanceLoop::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
+bool MaintenanceLoop::Stop(absl::Duration bound) {
+  std::unique_lock<std::mutex> lock(mu_);
+  stopping_ = true;
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return true;
+  const bool stopped =
+      bound == absl::InfiniteDuration()
+          ? (stopped_cv_.wait(lock, [this] { return stopped_; }), true)
+          : stopped_cv_.wait_for(lock, absl::ToChronoNanoseconds(bound),
+                                 [this] { return stopped_; });
+  lock.unlock();
+  if (stopped) {
+    thread_.join();
+  } else {
+    thread_.detach();
+  }
+  return stopped;
 }
 
 void MaintenanceLoop::Loop() {

@@ -27,7 +27,12 @@ class MaintenanceLoop {
            std::function<void()> task);
   void Start();
   // Waits for a running task to finish; no task starts after.
-  void Stop();
+  void Stop() { Stop(absl::InfiniteDuration()); }
+  // The same, waiting at most `bound` (a task blocked on a frozen database
+  // does not hold up an exit): false, and the thread is left to itself, if
+  // the task was still running then — the process must then exit before
+  // this object goes away.
+  bool Stop(absl::Duration bound);
 
  private:
   struct Task {
@@ -42,6 +47,8 @@ class MaintenanceLoop {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mu_
+  bool stopped_ = false;   // guarded by mu_: the loop has returned
+  std::condition_variable stopped_cv_;
   std::thread thread_;
 };
 

@@ -1,16 +1,14 @@
 #include "server/server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/resource_quota.h>
 #include <signal.h>
 
 #include <algorithm>
-#include <condition_variable>
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -18,14 +16,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "db/embedded_files.h"
-#include "server/api/booking_handler.h"
+#include "server/api/async_server.h"
 #include "server/api/call.h"
-#include "server/api/consent_handler.h"
-#include "server/api/directory_handler.h"
+#include "server/api/careers_rpcs.h"
 #include "server/api/health_service.h"
-#include "server/api/profile_handler.h"
-#include "server/api/rpc_interceptor.h"
-#include "server/api/skills_handler.h"
+#include "server/api/request_parsing.h"
 #include "server/auth/access_policy.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/jwt_authenticator.h"
@@ -84,13 +79,6 @@ class RefereeLog final : public domain::AttestationNotifier {
  private:
   const bool log_tokens_;
 };
-// gRPC threads beyond `concurrency`: pollers, health checks and reflection
-// must not wait behind calls that hold database connections.
-constexpr int kExtraThreads = 4;
-
-// Health Watch streams open at once (each holds a thread; see HealthService).
-int MaxHealthWatchers(int concurrency) { return std::max(2, concurrency / 4); }
-
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view flag) {
   std::ifstream in(path, std::ios::binary);
@@ -223,20 +211,20 @@ int RunServer(const Config& config) {
   store::DirectoryStore directory_store(**db);
   store::ConsentStore consent_store(**db, clock);
   store::BatchedAccessLog access_log(**db);
-  domain::Profiles profiles(profile_store, directory_store, access_log, clock,
+  domain::Profiles profiles(profile_store, directory_store, clock,
                             page_tokens);
-  domain::Consents consents(consent_store, directory_store, access_log, clock,
+  domain::Consents consents(consent_store, directory_store, clock,
                             page_tokens);
   domain::Directory directory(directory_store, clock, page_tokens);
   store::BookingStore booking_store(**db);
-  domain::Booking booking(booking_store, directory_store, access_log, clock,
+  domain::Booking booking(booking_store, directory_store, clock,
                           page_tokens);
   store::SkillStore skill_store(**db);
   store::ExperienceStore experience_store(**db);
   RefereeLog referee_log(config.dev_log_referee_links);
   domain::Skills skills(skill_store, directory_store, clock, page_tokens);
   domain::Experiences experiences(experience_store, skill_store, profile_store,
-                                  directory_store, access_log, referee_log,
+                                  directory_store, referee_log,
                                   clock, page_tokens);
 
   // One-off commands.
@@ -282,65 +270,32 @@ int RunServer(const Config& config) {
   auth::JwtAuthenticator authenticator(*jwt, directory_store, clock);
   auth::ServicePolicy policy(consent_store, directory_store, booking_store,
                              experience_store);
-  api::CallRunner calls(
-      authenticator, policy,
+  api::CallRunner runner(
+      authenticator, policy, access_log,
       api::DeadlinePolicy{config.default_deadline, config.max_deadline});
-  api::ProfileHandler profile_handler(calls, profiles);
-  api::DirectoryHandler directory_handler(calls, directory);
-  api::ConsentHandler consent_handler(calls, consents);
-  api::BookingHandler booking_handler(calls, booking);
-  api::SkillsHandler skills_handler(calls, experiences, skills);
+  std::unique_ptr<api::RpcTable> rpcs = api::CareersRpcs(
+      {profiles, directory, consents, booking, experiences, skills});
+  if (absl::Status s = rpcs->Complete(); !s.ok()) return Fail(s, "starting");
 
-  // Our own health service: it follows the database and ends Watch streams
-  // at shutdown (see HealthService).
-  grpc::EnableDefaultHealthCheckService(false);
-  const int health_watchers = MaxHealthWatchers(config.concurrency);
-  api::HealthService health(
-      {std::string(v1::ProfileService::service_full_name()),
-       std::string(v1::DirectoryService::service_full_name()),
-       std::string(v1::ConsentService::service_full_name()),
-       std::string(v1::BookingService::service_full_name()),
-       std::string(v1::SkillsService::service_full_name())},
-      health_watchers);
+  // Health follows the database; answered without a worker.
+  std::vector<std::string> health_services;
+  for (const auto* service : rpcs->services()) {
+    health_services.push_back(service->full_name());
+  }
+  api::HealthService health(health_services);
   // Known before the first call arrives, then kept current by the probe.
   health.SetServing((*db)->Ping(kHealthTimeout).ok());
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(config.listen, *credentials, &port);
-  builder.RegisterService(&profile_handler);
-  builder.RegisterService(&directory_handler);
-  builder.RegisterService(&consent_handler);
-  builder.RegisterService(&booking_handler);
-  builder.RegisterService(&skills_handler);
-  builder.RegisterService(&health);
-  builder.SetMaxReceiveMessageSize(config.max_message_bytes);
-  builder.SetMaxSendMessageSize(config.max_message_bytes);
-  grpc::ResourceQuota quota("careers-server");
-  // Open health watches hold a thread each, beyond the calls' own.
-  quota.SetMaxThreads(config.concurrency + kExtraThreads + health_watchers);
-  builder.SetResourceQuota(quota);
-  // A thread that finishes a call goes back to waiting for the next one
-  // only while fewer than MAX_POLLERS wait; beyond that it exits, and the
-  // next call starts a new thread. gRPC's default of 2 made a thread (and
-  // its stack) per call under load; keeping them all is cheaper.
-  builder.SetSyncServerOption(
-      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-      config.concurrency + kExtraThreads + health_watchers);
-  std::vector<
-      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
-  interceptors.push_back(std::make_unique<api::RpcInterceptorFactory>());
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    return Fail(absl::UnavailableError(
-                    absl::StrCat("cannot listen on ", config.listen)),
-                "starting");
-  }
+  api::AsyncServer::Options server_options;
+  server_options.listen = config.listen;
+  server_options.credentials = *credentials;
+  server_options.max_message_bytes = config.max_message_bytes;
+  server_options.workers = config.concurrency;
+  server_options.max_queued = config.max_queued_calls;
+  api::AsyncServer server(server_options, runner, *rpcs, health.Methods());
+  absl::StatusOr<int> port = server.Start();
+  if (!port.ok()) return Fail(port.status(), "starting");
 
-  // Health follows the database: SERVING only while it answers.
   store::Database& database = **db;
   MaintenanceLoop maintenance;
   maintenance.Add(
@@ -394,11 +349,11 @@ int RunServer(const Config& config) {
   const std::string listening =
       config.listen.substr(0, config.listen.rfind(':'));
   spdlog::info(
-      "serving on {}:{} ({} calls at once, {} database connections, database "
-      "{})",
-      listening, port, config.concurrency, DatabasePoolSize(config.concurrency),
-      target->Redacted());
-  std::printf("careers-server listening on %s:%d\n", listening.c_str(), port);
+      "serving on {}:{} ({} workers, up to {} calls waiting, {} database "
+      "connections, database {})",
+      listening, *port, config.concurrency, config.max_queued_calls,
+      DatabasePoolSize(config.concurrency), target->Redacted());
+  std::printf("careers-server listening on %s:%d\n", listening.c_str(), *port);
   std::fflush(stdout);
 
   sigset_t signals;
@@ -408,37 +363,53 @@ int RunServer(const Config& config) {
   int signal_number = 0;
   sigwait(&signals, &signal_number);
 
+  // The shutdown timeout bounds everything from here to the exit, whatever
+  // the database does: calls still running at 70% of it are answered
+  // UNAVAILABLE and their statements interrupted; workers get until 90%;
+  // what is left of it goes to gRPC and writing the queued access events.
+  const absl::Time signalled = absl::Now();
+  const absl::Time end = signalled + config.shutdown_timeout;
+  const absl::Time drain_until = signalled + config.shutdown_timeout * 0.7;
+  const absl::Time stop_until = signalled + config.shutdown_timeout * 0.9;
   spdlog::info("received {}: NOT_SERVING, draining in-flight calls (up to {})",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
                absl::FormatDuration(config.shutdown_timeout));
   health.Shutdown();  // NOT_SERVING from now on; Watch streams end
-  const absl::Time deadline = absl::Now() + config.shutdown_timeout;
-  // At the deadline gRPC cancels the calls still running; their SQL is
-  // interrupted too, so no handler outlives the shutdown timeout.
-  std::mutex stop_mu;
-  std::condition_variable stopped_cv;
-  bool stopped = false;
-  std::thread interrupter([&] {
-    std::unique_lock<std::mutex> lock(stop_mu);
-    if (!stopped_cv.wait_until(lock, absl::ToChronoTime(deadline),
-                               [&] { return stopped; })) {
-      const int interrupted = database.InterruptAll();
-      spdlog::warn(
-          "shutdown timeout reached: cancelled the calls still running and "
-          "interrupted {} database statement(s)",
-          interrupted);
-    }
-  });
-  server->Shutdown(absl::ToChronoTime(deadline));
-  server->Wait();
-  {
-    std::lock_guard<std::mutex> lock(stop_mu);
-    stopped = true;
+  // At the drain deadline the statements still running are interrupted
+  // (KILL QUERY, on a database that still answers), so a stuck write never
+  // commits. On a thread of its own: a frozen database must not hold the
+  // shutdown up.
+  auto stopped = std::make_shared<std::atomic<bool>>(false);
+  std::thread([&database, stopped, drain_until] {
+    absl::SleepFor(drain_until - absl::Now());
+    if (stopped->load()) return;
+    const int interrupted = database.InterruptAll();
+    spdlog::warn(
+        "shutdown timeout reached: answered the calls still running and "
+        "interrupted {} database statement(s)",
+        interrupted);
+  }).detach();
+  const bool workers_stopped = server.Shutdown(drain_until, stop_until);
+  stopped->store(true);
+  const absl::Duration left = std::max(end - absl::Now(), absl::ZeroDuration());
+  access_log.Stop();  // writes the queued reads
+  const bool log_written = left >= absl::ZeroDuration();
+  const bool maintenance_stopped =
+      maintenance.Stop(std::max(end - absl::Now(), absl::ZeroDuration()));
+  if (!workers_stopped || !log_written || !maintenance_stopped) {
+    // Threads blocked on the database cannot be joined in time: leave
+    // without them. Their transactions roll back as the connections close.
+    spdlog::warn(
+        "stopped with work still blocked on the database (workers {}, "
+        "access log {}, maintenance {}); exiting anyway",
+        workers_stopped ? "done" : "blocked",
+        log_written ? "written" : "not all written",
+        maintenance_stopped ? "done" : "blocked");
+    spdlog::shutdown();
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(0);
   }
-  stopped_cv.notify_all();
-  interrupter.join();
-  access_log.Stop();  // writes the read events still queued
-  maintenance.Stop();
   spdlog::info("stopped");
   return 0;
 }

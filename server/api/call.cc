@@ -6,10 +6,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "server/api/grpc_status.h"
 #include "server/common/ids.h"
+#include "server/common/logging.h"
 #include "server/common/utf8.h"
+#include "server/domain/access_reads.h"
 #include "server/domain/errors.h"
+#include "server/domain/method_access.h"
 #include "server/domain/time_ranges.h"
 
 namespace careers::api {
@@ -25,8 +27,12 @@ absl::Time EffectiveDeadline(absl::Time client_deadline, absl::Time now,
 
 CallRunner::CallRunner(const auth::Authenticator& authenticator,
                        const auth::AccessPolicy& policy,
+                       domain::AccessRecorder& recorder,
                        DeadlinePolicy deadlines)
-    : authenticator_(authenticator), policy_(policy), deadlines_(deadlines) {}
+    : authenticator_(authenticator),
+      policy_(policy),
+      recorder_(recorder),
+      deadlines_(deadlines) {}
 
 namespace {
 
@@ -77,46 +83,76 @@ absl::StatusOr<std::string> AccessReasonFromMetadata(
   return std::string();
 }
 
-grpc::Status CallRunner::Run(
-    grpc::ServerContext* context, const google::protobuf::Message& request,
-    absl::string_view method, absl::string_view resource,
-    absl::FunctionRef<absl::Status(const RequestContext&)> body) const {
-  const absl::Time now = absl::Now();
-  RequestContext ctx;
-  const auto raw_deadline = context->deadline();
+CallInputs CallRunner::Prepare(grpc::ServerContext& context,
+                               absl::Time now) const {
+  CallInputs in;
+  const auto raw_deadline = context.deadline();
   const absl::Time client_deadline =
       raw_deadline == std::chrono::system_clock::time_point::max()
           ? absl::InfiniteFuture()
           : absl::FromChrono(raw_deadline);
-  ctx.deadline = EffectiveDeadline(client_deadline, now, deadlines_);
-  ctx.method = std::string(method);
-  ctx.request_id = RequestIdOf(*context, now);
-  context->AddInitialMetadata("x-request-id", ctx.request_id);
-
-  absl::string_view authorization;
-  const auto& metadata = context->client_metadata();
+  in.deadline = EffectiveDeadline(client_deadline, now, deadlines_);
+  in.request_id = RequestIdOf(context, now);
+  context.AddInitialMetadata("x-request-id", in.request_id);
+  const auto& metadata = context.client_metadata();
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
-    authorization = absl::string_view(it->second.data(), it->second.size());
+    in.authorization.assign(it->second.data(), it->second.size());
   }
+  in.access_reason = AccessReasonFromMetadata(metadata);
+  return in;
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> CallRunner::Run(
+    const CallInputs& inputs, const Rpc& rpc,
+    const google::protobuf::Message& request) const {
+  RequestContext ctx;
+  ctx.deadline = inputs.deadline;
+  ctx.method = rpc.name;
+  ctx.request_id = inputs.request_id;
   absl::StatusOr<auth::Principal> principal =
-      authenticator_.Authenticate(authorization, ctx.deadline);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
+      authenticator_.Authenticate(inputs.authorization, ctx.deadline);
+  if (!principal.ok()) return principal.status();
   ctx.principal = *std::move(principal);
-  absl::StatusOr<std::string> reason =
-      AccessReasonFromMetadata(context->client_metadata());
-  if (!reason.ok()) return ToGrpcStatus(reason.status());
-  ctx.access_reason = *std::move(reason);
+  if (!inputs.access_reason.ok()) return inputs.access_reason.status();
+  ctx.access_reason = *inputs.access_reason;
   ctx.visibility = policy_.VisibilityFor(ctx.principal);
 
+  const v1::MethodAccess* access = domain::MethodAccessOf(rpc.name);
+  const std::string resource =
+      access == nullptr ? "" : domain::ResourceOf(*access, request);
+  ConsentInRead consent;
+  ctx.consent_in_read = &consent;
   absl::StatusOr<auth::AccessGrant> grant =
-      policy_.Check(ctx, method, resource);
-  if (!grant.ok()) return ToGrpcStatus(grant.status());
+      policy_.Check(ctx, rpc.name, resource);
+  if (!grant.ok()) return grant.status();
   ctx.record_access =
       grant->person_data && ctx.principal.role != auth::Role::kPerson;
   errors::FieldViolations violations;
   checks::CheckTimeRanges(request, violations);
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return ToGrpcStatus(body(ctx));
+  if (!violations.empty()) return violations.ToStatus();
+
+  std::vector<domain::PersonalRead> noted;
+  ctx.noted_reads = &noted;
+  if (consent.organisation_id.empty()) ctx.consent_in_read = nullptr;
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> response =
+      rpc.invoke(ctx, request);
+  if (!response.ok()) return response.status();
+  if (ctx.consent_in_read != nullptr && !consent.enforced) {
+    // The policy left the consent check to a read that did not make it:
+    // refused, as a bug must never let a read through unchecked.
+    spdlog::error("{}: the consent check left to the read was not made",
+                  rpc.name);
+    return consent.denied;
+  }
+  // A person reading their own data is not on their access record; writes
+  // are recorded by the store in their transactions.
+  if (ctx.record_access && access != nullptr && domain::ReadsOnly(*access)) {
+    for (const domain::PersonalRead& read :
+         domain::ReadsIn(**response, resource, noted)) {
+      recorder_.RecordRead(ctx, read.profile_id, read.resource);
+    }
+  }
+  return response;
 }
 
 }  // namespace careers::api

@@ -6,14 +6,15 @@
 #include <map>
 #include <string>
 
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
+#include "server/api/rpc_table.h"
 #include "server/auth/access_policy.h"
 #include "server/auth/authenticator.h"
+#include "server/domain/consent_repository.h"
 #include "server/domain/request_context.h"
 
 namespace careers::api {
@@ -40,38 +41,46 @@ inline constexpr size_t kMaxAccessReasonLength = 200;
 absl::StatusOr<std::string> AccessReasonFromMetadata(
     const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);
 
-// What every handler does around its one domain call: authenticate the
-// caller, fix the deadline, read the access reason, ask the access policy,
-// check what every request shares (timestamps and dates within their types'
-// ranges), run, and convert the result to a gRPC status. Thread-safe; its
-// collaborators must outlive it.
+// What a call brings with it that the runner needs, read from its
+// ServerContext on the completion-queue thread as soon as it arrives: the
+// worker that runs it later never touches the context (the server may be
+// finishing the call at its deadline at the same moment).
+struct CallInputs {
+  absl::Time deadline;     // the effective one (EffectiveDeadline)
+  std::string request_id;  // the client's x-request-id, or a new one
+  std::string authorization;
+  absl::StatusOr<std::string> access_reason = std::string();
+};
+
+// What every RPC goes through around its one domain call: authenticate the
+// caller, ask the access policy about the resource the method's access
+// option names, check what every request shares (timestamps and dates
+// within their types' ranges), run, and record the person's data it read
+// on their access record. Thread-safe; its collaborators must outlive it.
 class CallRunner {
  public:
   CallRunner(const auth::Authenticator& authenticator,
-             const auth::AccessPolicy& policy, DeadlinePolicy deadlines);
+             const auth::AccessPolicy& policy, domain::AccessRecorder& recorder,
+             DeadlinePolicy deadlines);
 
-  // `method` is "careers.v1.ProfileService/GetProfile"; `request` the
-  // call's request message; `resource` the name the call acts on (the
-  // parent for creates and lists).
-  grpc::Status Run(
-      grpc::ServerContext* context, const google::protobuf::Message& request,
-      absl::string_view method, absl::string_view resource,
-      absl::FunctionRef<absl::Status(const RequestContext&)> body) const;
+  // Reads the inputs from `context` and sets the x-request-id response
+  // metadata. Call it once, before the call is answered.
+  CallInputs Prepare(grpc::ServerContext& context, absl::Time now) const;
+
+  // Runs `rpc` for `request` (a message of its input type): the response,
+  // or the status to answer with.
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Run(
+      const CallInputs& inputs, const Rpc& rpc,
+      const google::protobuf::Message& request) const;
+
+  const DeadlinePolicy& deadlines() const { return deadlines_; }
 
  private:
   const auth::Authenticator& authenticator_;
   const auth::AccessPolicy& policy_;
+  domain::AccessRecorder& recorder_;
   const DeadlinePolicy deadlines_;
 };
-
-// Moves a domain result into a gRPC response: what every handler's body
-// returns.
-template <typename T>
-absl::Status Reply(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = *std::move(result);
-  return absl::OkStatus();
-}
 
 }  // namespace careers::api
 

@@ -1,11 +1,13 @@
 #include "server/api/health_service.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace careers::api {
 
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
+using grpc::health::v1::HealthListResponse;
 
 HealthService::HealthService(const std::vector<std::string>& services,
                              int max_watchers)
@@ -18,96 +20,122 @@ HealthService::HealthService(const std::vector<std::string>& services,
       }()),
       max_watchers_(std::max(1, max_watchers)) {}
 
-bool HealthService::KnownLocked(const std::string& service) const {
+bool HealthService::Known(const std::string& service) const {
   return std::find(services_.begin(), services_.end(), service) !=
          services_.end();
 }
 
 void HealthService::SetServing(bool serving) {
-  const Status status =
+  absl::MutexLock lock(&mu_);
+  const ServingStatus status =
       serving ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (shut_down_ || status == status_) return;
-    status_ = status;
-    ++version_;
+  if (shut_down_ || status == status_) return;
+  status_ = status;
+  Broadcast();
+}
+
+void HealthService::Broadcast() {
+  HealthCheckResponse response;
+  response.set_status(status_);
+  for (auto& [id, watcher] : watchers_) {
+    if (watcher.known) watcher.stream.Send(response);
   }
-  changed_.notify_all();
 }
 
 void HealthService::Shutdown() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (shut_down_) return;
-    shut_down_ = true;
-    status_ = HealthCheckResponse::NOT_SERVING;
-    ++version_;
-  }
-  changed_.notify_all();
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  status_ = HealthCheckResponse::NOT_SERVING;
+  Broadcast();
+  for (auto& [id, watcher] : watchers_) watcher.stream.End(grpc::Status::OK);
+  watchers_.clear();
 }
 
-grpc::Status HealthService::Check(grpc::ServerContext* /*context*/,
-                                  const HealthCheckRequest* request,
-                                  HealthCheckResponse* response) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!KnownLocked(request->service())) {
+int HealthService::watchers() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(watchers_.size());
+}
+
+InlineMethods HealthService::Methods() {
+  InlineMethods methods;
+  methods.services.push_back(grpc::health::v1::HealthCheckRequest::descriptor()
+                                 ->file()
+                                 ->FindServiceByName("Health"));
+  methods.unary.emplace_back("grpc.health.v1.Health/Check",
+                             [this](const google::protobuf::Message& request,
+                                    google::protobuf::Message* response) {
+                               return Check(request, response);
+                             });
+  methods.unary.emplace_back("grpc.health.v1.Health/List",
+                             [this](const google::protobuf::Message& request,
+                                    google::protobuf::Message* response) {
+                               return List(request, response);
+                             });
+  InlineMethods::Stream watch;
+  watch.start = [this](const google::protobuf::Message& request,
+                       const StreamHandle& stream) {
+    return StartWatch(request, stream);
+  };
+  watch.on_done = [this](const StreamHandle& stream) { WatchDone(stream); };
+  methods.streams.emplace_back("grpc.health.v1.Health/Watch", std::move(watch));
+  return methods;
+}
+
+grpc::Status HealthService::Check(const google::protobuf::Message& request,
+                                  google::protobuf::Message* response) {
+  const auto& req = static_cast<const HealthCheckRequest&>(request);
+  if (!Known(req.service())) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown service");
   }
-  response->set_status(status_);
+  absl::MutexLock lock(&mu_);
+  static_cast<HealthCheckResponse*>(response)->set_status(status_);
   return grpc::Status::OK;
 }
 
-grpc::Status HealthService::Watch(
-    grpc::ServerContext* context, const HealthCheckRequest* request,
-    grpc::ServerWriter<HealthCheckResponse>* writer) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (watchers_ >= max_watchers_) {
+grpc::Status HealthService::List(const google::protobuf::Message& /*request*/,
+                                 google::protobuf::Message* response) {
+  auto* resp = static_cast<HealthListResponse*>(response);
+  absl::MutexLock lock(&mu_);
+  for (const std::string& service : services_) {
+    (*resp->mutable_statuses())[service].set_status(status_);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status HealthService::StartWatch(const google::protobuf::Message& request,
+                                       const StreamHandle& stream) {
+  const auto& req = static_cast<const HealthCheckRequest&>(request);
+  absl::MutexLock lock(&mu_);
+  if (static_cast<int>(watchers_.size()) >= max_watchers_) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         "too many open health watches; use Check");
   }
-  ++watchers_;
-  const bool known = KnownLocked(request->service());
-  bool sent = false;
-  uint64_t sent_version = 0;
-  grpc::Status result = grpc::Status::OK;
-  while (true) {
-    // Every change is sent (the latest status, if several came at once);
-    // an unknown service hears SERVICE_UNKNOWN once.
-    if (!sent || (known && sent_version != version_)) {
-      HealthCheckResponse response;
-      response.set_status(known ? status_
-                                : HealthCheckResponse::SERVICE_UNKNOWN);
-      sent_version = version_;
-      sent = true;
-      lock.unlock();  // a write waits for the client
-      const bool written = writer->Write(response);
-      lock.lock();
-      if (!written) {
-        result = grpc::Status::CANCELLED;
-        break;
-      }
-      continue;  // something may have changed while writing
-    }
-    if (shut_down_) break;  // NOT_SERVING has been sent: end the stream
-    if (context->IsCancelled()) {
-      result = grpc::Status::CANCELLED;
-      break;
-    }
-    changed_.wait_for(lock, absl::ToChronoNanoseconds(kCancelCheck));
+  // An unknown service hears SERVICE_UNKNOWN once (the stream stays open,
+  // as the protocol says).
+  Watcher watcher{stream, Known(req.service())};
+  HealthCheckResponse first;
+  first.set_status(watcher.known ? status_
+                                 : HealthCheckResponse::SERVICE_UNKNOWN);
+  stream.Send(first);
+  if (shut_down_) {
+    stream.End(grpc::Status::OK);
+    return grpc::Status::OK;
   }
-  --watchers_;
-  return result;
+  watchers_.emplace(stream.id(), std::move(watcher));
+  return grpc::Status::OK;
 }
 
-grpc::Status HealthService::List(
-    grpc::ServerContext* /*context*/,
-    const grpc::health::v1::HealthListRequest* /*request*/,
-    grpc::health::v1::HealthListResponse* response) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const std::string& service : services_) {
-    (*response->mutable_statuses())[service].set_status(status_);
+void HealthService::WatchDone(const StreamHandle& stream) {
+  Watcher gone;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = watchers_.find(stream.id());
+    if (it == watchers_.end()) return;
+    gone = std::move(it->second);
+    watchers_.erase(it);
   }
-  return grpc::Status::OK;
+  // `gone` lets go of its stream here, outside the lock.
 }
 
 }  // namespace careers::api

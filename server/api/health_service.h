@@ -1,14 +1,14 @@
 #ifndef CAREERS_SERVER_API_HEALTH_SERVICE_H_
 #define CAREERS_SERVER_API_HEALTH_SERVICE_H_
 
-#include <condition_variable>
-#include <cstdint>
-#include <mutex>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "health/v1/health.grpc.pb.h"
+#include "server/api/async_server.h"
 
 namespace careers::api {
 
@@ -16,52 +16,53 @@ namespace careers::api {
 // the server as a whole) is SERVING or NOT_SERVING together, as the
 // database probe says, and NOT_SERVING for good once Shutdown() is called.
 //
-// A synchronous service like the others. (It used the callback API once;
-// any callback service makes gRPC 1.51 start its "nexting" threads, which
-// sleep 100 ms after every idle second, and while they slept the whole
-// server stopped answering: a p99 of 100 ms on every call.) A Watch stream
-// therefore holds a worker thread, so at most `max_watchers` are open at
-// once (the server adds as many threads); one more is RESOURCE_EXHAUSTED.
+// Answered on the AsyncServer's completion-queue threads, never by a
+// worker, so a busy or stalled server still answers its load balancer.
+// Watch streams cost no thread: each is a StreamHandle that hears every
+// change (up to `max_watchers` streams; one more is RESOURCE_EXHAUSTED).
 // Shutdown() sends NOT_SERVING to every watcher and then ends its stream,
 // so that draining in-flight calls never waits for health watchers.
 // Thread-safe.
-class HealthService final : public grpc::health::v1::Health::Service {
+class HealthService {
  public:
   // `services`: full names of the services that follow the server's health.
-  HealthService(const std::vector<std::string>& services, int max_watchers);
+  explicit HealthService(const std::vector<std::string>& services,
+                         int max_watchers = 10000);
   HealthService(const HealthService&) = delete;
   HealthService& operator=(const HealthService&) = delete;
 
   void SetServing(bool serving);
   void Shutdown();
 
-  grpc::Status Check(grpc::ServerContext* context,
-                     const grpc::health::v1::HealthCheckRequest* request,
-                     grpc::health::v1::HealthCheckResponse* response) override;
-  grpc::Status Watch(grpc::ServerContext* context,
-                     const grpc::health::v1::HealthCheckRequest* request,
-                     grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>*
-                         writer) override;
-  grpc::Status List(grpc::ServerContext* context,
-                    const grpc::health::v1::HealthListRequest* request,
-                    grpc::health::v1::HealthListResponse* response) override;
+  // Check, List and Watch, for the AsyncServer.
+  InlineMethods Methods();
 
-  // How often an idle Watch looks whether its caller has gone.
-  static constexpr absl::Duration kCancelCheck = absl::Seconds(1);
+  int watchers() const;
 
  private:
-  using Status = grpc::health::v1::HealthCheckResponse::ServingStatus;
+  using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
+  struct Watcher {
+    StreamHandle stream;
+    bool known = false;  // a service of this server (else SERVICE_UNKNOWN)
+  };
 
-  bool KnownLocked(const std::string& service) const;
+  bool Known(const std::string& service) const;
+  grpc::Status Check(const google::protobuf::Message& request,
+                     google::protobuf::Message* response);
+  grpc::Status List(const google::protobuf::Message& request,
+                    google::protobuf::Message* response);
+  grpc::Status StartWatch(const google::protobuf::Message& request,
+                          const StreamHandle& stream);
+  void WatchDone(const StreamHandle& stream);
+  void Broadcast() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  std::mutex mu_;
-  std::condition_variable changed_;  // status_ or shut_down_ changed
   const std::vector<std::string> services_;
   const int max_watchers_;
-  Status status_ = grpc::health::v1::HealthCheckResponse::NOT_SERVING;
-  uint64_t version_ = 0;    // guarded by mu_; counts status changes
-  bool shut_down_ = false;  // guarded by mu_
-  int watchers_ = 0;        // guarded by mu_
+  mutable absl::Mutex mu_;
+  ServingStatus status_ ABSL_GUARDED_BY(mu_) =
+      grpc::health::v1::HealthCheckResponse::NOT_SERVING;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<uintptr_t, Watcher> watchers_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace careers::api

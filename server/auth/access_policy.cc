@@ -121,6 +121,13 @@ absl::StatusOr<AccessGrant> ServicePolicy::Check(
   // Lazily asked facts: most calls need at most one of them.
   auto shared = [&]() -> absl::StatusOr<bool> {
     if (!p.IsStaff() || profile_id.empty() || profile_id == "-") return false;
+    if (access->consent_in_read() && ctx.consent_in_read != nullptr) {
+      // The read checks the consent in its own statement (one round trip
+      // instead of two), refusing as this policy would.
+      ctx.consent_in_read->organisation_id = OrganisationId(p);
+      ctx.consent_in_read->denied = Denied(p, method, resource);
+      return true;
+    }
     return facts_.IsSharedWith(ctx, profile_id, OrganisationId(p));
   };
   auto guardian = [&]() -> absl::StatusOr<bool> {

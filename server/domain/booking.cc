@@ -183,11 +183,10 @@ absl::Status WhyNotBookable(const BookingFacts& facts,
 }  // namespace
 
 Booking::Booking(BookingRepository& repository, DirectoryLookup& directory,
-                 AccessRecorder& recorder, const Clock& clock,
-                 const PageTokenCodec& page_tokens, BookingOptions options)
+                 const Clock& clock, const PageTokenCodec& page_tokens,
+                 BookingOptions options)
     : repository_(repository),
       directory_(directory),
-      recorder_(recorder),
       clock_(clock),
       page_tokens_(page_tokens),
       options_(std::move(options)) {}
@@ -198,11 +197,6 @@ OfferTerms Booking::Offer() const {
       [](const v1::AppointmentType& type, const rules::PersonAtTime& person) {
         return rules::CheckPersonCanTake(type, person).ok();
       }};
-}
-
-void Booking::RecordRead(const RequestContext& ctx, const std::string& profile,
-                         absl::string_view resource) {
-  if (ctx.record_access) recorder_.RecordRead(ctx, IdOf(profile), resource);
 }
 
 // ------------------------------------------------------ appointment types
@@ -699,7 +693,6 @@ absl::StatusOr<Appointment> Booking::GetAppointment(
       std::string id,
       names::ParseName("name", req.name(), names::kAppointments));
   CAREERS_ASSIGN_OR_RETURN(Appointment a, repository_.GetAppointment(ctx, id));
-  RecordRead(ctx, a.profile(), a.name());
   return a;
 }
 
@@ -769,7 +762,6 @@ absl::StatusOr<v1::ListAppointmentsResponse> Booking::ListAppointments(
                            repository_.ListAppointments(ctx, query));
   v1::ListAppointmentsResponse resp;
   for (Appointment& a : page.items) {
-    RecordRead(ctx, a.profile(), a.name());
     *resp.add_appointments() = std::move(a);
   }
   if (page.has_more && resp.appointments_size() > 0) {
@@ -979,7 +971,11 @@ absl::StatusOr<google::api::HttpBody> Booking::ExportCalendar(
             repository_.GetAppointmentType(ctx, IdOf(a.appointment_type()));
         it->second = type.ok() ? type->display_name() : "Careers appointment";
       }
-      RecordRead(ctx, a.profile(), a.name());
+      // The file shows the appointments but not as resources: noted, so
+      // they go on their people's access records.
+      if (ctx.noted_reads != nullptr) {
+        ctx.noted_reads->push_back({IdOf(a.profile()), a.name()});
+      }
       ical::CalendarEvent event;
       // No names of people in a file that leaves the service.
       event.summary = it->second;
@@ -1078,7 +1074,6 @@ absl::StatusOr<WaitlistEntry> Booking::GetWaitlistEntry(
       names::ParseName("name", req.name(), names::kWaitlistEntries));
   CAREERS_ASSIGN_OR_RETURN(WaitlistEntry entry,
                            repository_.GetWaitlistEntry(ctx, id));
-  RecordRead(ctx, entry.profile(), entry.name());
   return entry;
 }
 
@@ -1133,17 +1128,12 @@ absl::StatusOr<v1::ListWaitlistEntriesResponse> Booking::ListWaitlistEntries(
                            repository_.ListWaitlistEntries(ctx, query));
   v1::ListWaitlistEntriesResponse resp;
   for (WaitlistEntry& e : page.items) {
-    if (query.session) RecordRead(ctx, e.profile(), e.name());
     *resp.add_waitlist_entries() = std::move(e);
   }
   if (page.has_more && resp.waitlist_entries_size() > 0) {
     const WaitlistEntry& last = *resp.waitlist_entries().rbegin();
     resp.set_next_page_token(EncodeCreationCursor(
         page_tokens_, digest, last.create_time(), last.name(), now));
-  }
-  if (!query.session) {
-    RecordRead(ctx, req.profile(),
-               absl::StrCat(req.profile(), "/", names::kWaitlistEntries));
   }
   return resp;
 }

@@ -42,8 +42,8 @@ struct BookingOptions {
 class Booking {
  public:
   Booking(BookingRepository& repository, DirectoryLookup& directory,
-          AccessRecorder& recorder, const Clock& clock,
-          const PageTokenCodec& page_tokens, BookingOptions options = {});
+          const Clock& clock, const PageTokenCodec& page_tokens,
+          BookingOptions options = {});
   Booking(const Booking&) = delete;
   Booking& operator=(const Booking&) = delete;
 
@@ -120,12 +120,9 @@ class Booking {
                                      absl::Time now) const;
   BookingTarget TargetOf(const SlotChoice& choice, absl::Time now) const;
   OfferTerms Offer() const;
-  void RecordRead(const RequestContext& ctx, const std::string& profile,
-                  absl::string_view resource);
 
   BookingRepository& repository_;
   DirectoryLookup& directory_;
-  AccessRecorder& recorder_;
   const Clock& clock_;
   const PageTokenCodec& page_tokens_;
   const BookingOptions options_;

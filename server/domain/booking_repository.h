@@ -129,7 +129,7 @@ using OfferEligibility = std::function<bool(const v1::AppointmentType& type,
 // others are passed over and keep their place).
 struct OfferTerms {
   absl::Time now;
-  absl::Duration ttl;  // capped at the session's start
+  absl::Duration ttl;                   // capped at the session's start
   OfferEligibility may_take = nullptr;  // none: anyone waiting may
 };
 

@@ -49,11 +49,9 @@ bool GuardianLinkInForce(const v1::GuardianLink& link,
 }
 
 Consents::Consents(ConsentRepository& repository, DirectoryLookup& directory,
-                   AccessRecorder& recorder, const Clock& clock,
-                   const PageTokenCodec& page_tokens)
+                   const Clock& clock, const PageTokenCodec& page_tokens)
     : repository_(repository),
       directory_(directory),
-      recorder_(recorder),
       clock_(clock),
       page_tokens_(page_tokens) {}
 
@@ -65,12 +63,6 @@ v1::GuardianLink Consents::WithEffect(const GuardianLinkRow& row) const {
   v1::GuardianLink link = row.link;
   link.set_effective(GuardianLinkInForce(link, row.person_birth_date, Today()));
   return link;
-}
-
-void Consents::RecordRead(const RequestContext& ctx,
-                          absl::string_view resource) {
-  if (ctx.record_access)
-    recorder_.RecordRead(ctx, names::ProfileIdOf(resource), resource);
 }
 
 // ---------------------------------------------------------------- consents
@@ -129,7 +121,6 @@ absl::StatusOr<v1::Consent> Consents::GetConsent(
       names::ParseChildName("name", req.name(), names::kProfiles, kConsents));
   CAREERS_ASSIGN_OR_RETURN(v1::Consent consent,
                            repository_.GetConsent(ctx, id.parent_id, id.id));
-  RecordRead(ctx, consent.name());
   return consent;
 }
 
@@ -179,7 +170,6 @@ absl::StatusOr<v1::ListConsentsResponse> Consents::ListConsents(
     resp.set_next_page_token(EncodeCreationCursor(
         page_tokens_, digest, last.grant_time(), last.name(), now));
   }
-  RecordRead(ctx, absl::StrCat(req.parent(), "/", kConsents));
   return resp;
 }
 
@@ -250,7 +240,6 @@ absl::StatusOr<v1::GuardianLink> Consents::GetGuardianLink(
                             kGuardianLinks));
   CAREERS_ASSIGN_OR_RETURN(GuardianLinkRow row, repository_.GetGuardianLink(
                                                     ctx, id.parent_id, id.id));
-  RecordRead(ctx, row.link.name());
   return WithEffect(row);
 }
 
@@ -281,7 +270,6 @@ absl::StatusOr<v1::ListGuardianLinksResponse> Consents::ListGuardianLinks(
     resp.set_next_page_token(EncodeCreationCursor(
         page_tokens_, digest, last.create_time(), last.name(), now));
   }
-  RecordRead(ctx, absl::StrCat(req.parent(), "/", kGuardianLinks));
   return resp;
 }
 
@@ -395,9 +383,6 @@ absl::StatusOr<v1::ListAccessEventsResponse> Consents::ListAccessEvents(
     const std::string& last = resp.access_events().rbegin()->name();
     resp.set_next_page_token(
         page_tokens_.Encode(digest, {last.substr(last.rfind('/') + 1)}, now));
-  }
-  if (query.profile_id) {
-    RecordRead(ctx, absl::StrCat(req.parent(), "/", kAccessEvents));
   }
   return resp;
 }

@@ -18,8 +18,7 @@ namespace careers::domain {
 class Consents {
  public:
   Consents(ConsentRepository& repository, DirectoryLookup& directory,
-           AccessRecorder& recorder, const Clock& clock,
-           const PageTokenCodec& page_tokens);
+           const Clock& clock, const PageTokenCodec& page_tokens);
   Consents(const Consents&) = delete;
   Consents& operator=(const Consents&) = delete;
 
@@ -53,11 +52,9 @@ class Consents {
  private:
   absl::CivilDay Today() const;
   v1::GuardianLink WithEffect(const GuardianLinkRow& row) const;
-  void RecordRead(const RequestContext& ctx, absl::string_view resource);
 
   ConsentRepository& repository_;
   DirectoryLookup& directory_;
-  AccessRecorder& recorder_;
   const Clock& clock_;
   const PageTokenCodec& page_tokens_;
 };

@@ -257,7 +257,7 @@ absl::Status WrongToken() {
 
 Experiences::Experiences(ExperienceRepository& repository, SkillLookup& skills,
                          ProfileRepository& profiles,
-                         DirectoryLookup& directory, AccessRecorder& recorder,
+                         DirectoryLookup& directory,
                          AttestationNotifier& notifier, const Clock& clock,
                          const PageTokenCodec& page_tokens,
                          ExperienceOptions options)
@@ -265,7 +265,6 @@ Experiences::Experiences(ExperienceRepository& repository, SkillLookup& skills,
       skills_(skills),
       profiles_(profiles),
       directory_(directory),
-      recorder_(recorder),
       notifier_(notifier),
       clock_(clock),
       page_tokens_(page_tokens),
@@ -273,12 +272,6 @@ Experiences::Experiences(ExperienceRepository& repository, SkillLookup& skills,
 
 absl::CivilDay Experiences::Today() const {
   return absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone());
-}
-
-void Experiences::RecordRead(const RequestContext& ctx,
-                             absl::string_view profile_id,
-                             absl::string_view resource) {
-  if (ctx.record_access) recorder_.RecordRead(ctx, profile_id, resource);
 }
 
 absl::Status Experiences::NormalizeAndCheck(const RequestContext& ctx,
@@ -324,7 +317,6 @@ absl::StatusOr<Experience> Experiences::GetExperience(
                                                names::kProfiles, kExperiences));
   CAREERS_ASSIGN_OR_RETURN(Experience e,
                            repository_.GetExperience(ctx, id.parent_id, id.id));
-  RecordRead(ctx, id.parent_id, e.name());
   return e;
 }
 
@@ -395,7 +387,6 @@ absl::StatusOr<v1::ListExperiencesResponse> Experiences::ListExperiences(
     resp.set_next_page_token(page_tokens_.Encode(
         digest, {DayText(day), LastSegment(last.name())}, now));
   }
-  RecordRead(ctx, profile_id, absl::StrCat(req.parent(), "/", kExperiences));
   return resp;
 }
 
@@ -603,7 +594,6 @@ absl::StatusOr<Attestation> Experiences::GetAttestation(
   CAREERS_ASSIGN_OR_RETURN(
       StoredAttestation stored,
       repository_.GetAttestation(ctx, id.profile_id, id.experience_id, id.id));
-  RecordRead(ctx, id.profile_id, stored.attestation.name());
   return stored.attestation;
 }
 
@@ -633,7 +623,6 @@ absl::StatusOr<v1::ListAttestationsResponse> Experiences::ListAttestations(
     resp.set_next_page_token(EncodeCreationCursor(
         page_tokens_, digest, last.create_time(), last.name(), now));
   }
-  RecordRead(ctx, id.parent_id, absl::StrCat(req.parent(), "/", kAttestations));
   return resp;
 }
 
@@ -825,7 +814,6 @@ absl::StatusOr<v1::SkillsSummary> Experiences::GetSkillsSummary(
         if (a.label() != b.label()) return a.label() < b.label();
         return a.skill() < b.skill();
       });
-  RecordRead(ctx, profile_id, absl::StrCat(req.profile(), "/skillsSummary"));
   return summary;
 }
 
@@ -892,7 +880,6 @@ absl::StatusOr<google::api::HttpBody> Experiences::ExportSkillsRecord(
   body.set_data(req.format() == v1::ExportSkillsRecordRequest::JSON_RESUME
                     ? skills_export::ToJsonResume(record)
                     : skills_export::ToXapiStatements(record));
-  RecordRead(ctx, profile_id, absl::StrCat(req.profile(), "/skillsRecord"));
   return body;
 }
 

@@ -68,8 +68,8 @@ class Experiences {
  public:
   Experiences(ExperienceRepository& repository, SkillLookup& skills,
               ProfileRepository& profiles, DirectoryLookup& directory,
-              AccessRecorder& recorder, AttestationNotifier& notifier,
-              const Clock& clock, const PageTokenCodec& page_tokens,
+              AttestationNotifier& notifier, const Clock& clock,
+              const PageTokenCodec& page_tokens,
               ExperienceOptions options = {});
   Experiences(const Experiences&) = delete;
   Experiences& operator=(const Experiences&) = delete;
@@ -115,14 +115,11 @@ class Experiences {
   absl::Status NormalizeAndCheck(const RequestContext& ctx, v1::Experience& e,
                                  const std::string& prefix,
                                  const v1::Experience* before);
-  void RecordRead(const RequestContext& ctx, absl::string_view profile_id,
-                  absl::string_view resource);
 
   ExperienceRepository& repository_;
   SkillLookup& skills_;
   ProfileRepository& profiles_;
   DirectoryLookup& directory_;
-  AccessRecorder& recorder_;
   AttestationNotifier& notifier_;
   const Clock& clock_;
   const PageTokenCodec& page_tokens_;

@@ -88,4 +88,22 @@ std::string ResourceOf(const v1::MethodAccess& access,
   return "";
 }
 
+bool ReadsOnly(const v1::MethodAccess& access) {
+  switch (access.rule()) {
+    case v1::MethodAccess::PROFILE_LIST:
+    case v1::MethodAccess::PROFILE_READ:
+    case v1::MethodAccess::CONSENT_READ:
+    case v1::MethodAccess::ACCESS_EVENTS_READ:
+    case v1::MethodAccess::DIRECTORY_READ:
+    case v1::MethodAccess::PUBLIC_READ:
+    case v1::MethodAccess::CALENDAR_READ:
+    case v1::MethodAccess::BOOKING_READ:
+    case v1::MethodAccess::APPOINTMENT_LIST:
+    case v1::MethodAccess::SKILLS_READ:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace careers::domain

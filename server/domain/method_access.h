@@ -32,6 +32,11 @@ const v1::MethodAccess* MethodAccessOf(absl::string_view method);
 std::string ResourceOf(const v1::MethodAccess& access,
                        const google::protobuf::Message& request);
 
+// Whether calls under `access`'s rule only read: the API layer then records
+// the person's data they returned on the access record. The others change
+// something, and the store records them in their own transactions.
+bool ReadsOnly(const v1::MethodAccess& access);
+
 }  // namespace careers::domain
 
 #endif  // CAREERS_SERVER_DOMAIN_METHOD_ACCESS_H_

@@ -61,19 +61,11 @@ Mutation<Resource> StateChange(std::string etag, State to,
 }  // namespace
 
 Profiles::Profiles(ProfileRepository& repository, DirectoryLookup& directory,
-                   AccessRecorder& recorder, const Clock& clock,
-                   const PageTokenCodec& page_tokens)
+                   const Clock& clock, const PageTokenCodec& page_tokens)
     : repository_(repository),
       directory_(directory),
-      recorder_(recorder),
       clock_(clock),
       page_tokens_(page_tokens) {}
-
-void Profiles::RecordRead(const RequestContext& ctx,
-                          absl::string_view resource) {
-  if (ctx.record_access)
-    recorder_.RecordRead(ctx, names::ProfileIdOf(resource), resource);
-}
 
 absl::CivilDay Profiles::Today() const {
   return absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone());
@@ -133,7 +125,6 @@ absl::StatusOr<v1::Profile> Profiles::GetProfile(
       std::string id, names::ParseName("name", req.name(), names::kProfiles));
   CAREERS_ASSIGN_OR_RETURN(v1::Profile profile,
                            repository_.GetProfile(ctx, id));
-  RecordRead(ctx, profile.name());
   return profile;
 }
 
@@ -200,7 +191,6 @@ absl::StatusOr<v1::ListProfilesResponse> Profiles::ListProfiles(
         {last.family_name(), last.given_name(), LastSegment(last.name())},
         now));
   }
-  for (const v1::Profile& p : resp.profiles()) RecordRead(ctx, p.name());
   return resp;
 }
 
@@ -267,7 +257,6 @@ absl::StatusOr<v1::Goal> Profiles::GetGoal(const RequestContext& ctx,
                             names::kGoals));
   CAREERS_ASSIGN_OR_RETURN(v1::Goal goal,
                            repository_.GetGoal(ctx, id.parent_id, id.id));
-  RecordRead(ctx, goal.name());
   return goal;
 }
 
@@ -312,7 +301,6 @@ absl::StatusOr<v1::ListGoalsResponse> Profiles::ListGoals(
     resp.set_next_page_token(EncodeCreationCursor(
         page_tokens_, digest, last.create_time(), last.name(), now));
   }
-  RecordRead(ctx, absl::StrCat(req.parent(), "/goals"));
   return resp;
 }
 
@@ -419,7 +407,6 @@ absl::StatusOr<v1::Action> Profiles::GetAction(
                             names::kActions));
   CAREERS_ASSIGN_OR_RETURN(v1::Action action,
                            repository_.GetAction(ctx, id.parent_id, id.id));
-  RecordRead(ctx, action.name());
   return action;
 }
 
@@ -476,7 +463,6 @@ absl::StatusOr<v1::ListActionsResponse> Profiles::ListActions(
     resp.set_next_page_token(EncodeCreationCursor(
         page_tokens_, digest, last.create_time(), last.name(), now));
   }
-  RecordRead(ctx, absl::StrCat(req.parent(), "/actions"));
   return resp;
 }
 

@@ -20,11 +20,11 @@ namespace careers::domain {
 // must outlive it.
 class Profiles {
  public:
-  // `recorder` hears of every read of a person's data by someone other
-  // than the person (writes are recorded by the repository).
+  // Writes to a person's data go on their access record through the
+  // repository; reads are recorded by the API layer from what a call
+  // returns.
   Profiles(ProfileRepository& repository, DirectoryLookup& directory,
-           AccessRecorder& recorder, const Clock& clock,
-           const PageTokenCodec& page_tokens);
+           const Clock& clock, const PageTokenCodec& page_tokens);
   Profiles(const Profiles&) = delete;
   Profiles& operator=(const Profiles&) = delete;
 
@@ -51,6 +51,19 @@ class Profiles {
                                            const std::string& name,
                                            const std::string& etag,
                                            v1::Goal::State to);
+  absl::StatusOr<v1::Goal> AchieveGoal(const RequestContext& ctx,
+                                       const v1::AchieveGoalRequest& req) {
+    return ChangeGoalState(ctx, req.name(), req.etag(), v1::Goal::ACHIEVED);
+  }
+  absl::StatusOr<v1::Goal> DropGoal(const RequestContext& ctx,
+                                    const v1::DropGoalRequest& req) {
+    return ChangeGoalState(ctx, req.name(), req.etag(),
+                           v1::Goal::NO_LONGER_RELEVANT);
+  }
+  absl::StatusOr<v1::Goal> ReopenGoal(const RequestContext& ctx,
+                                      const v1::ReopenGoalRequest& req) {
+    return ChangeGoalState(ctx, req.name(), req.etag(), v1::Goal::IN_PROGRESS);
+  }
 
   absl::StatusOr<v1::Action> CreateAction(const RequestContext& ctx,
                                           const v1::CreateActionRequest& req);
@@ -64,6 +77,19 @@ class Profiles {
                                                const std::string& name,
                                                const std::string& etag,
                                                v1::Action::State to);
+  absl::StatusOr<v1::Action> CompleteAction(
+      const RequestContext& ctx, const v1::CompleteActionRequest& req) {
+    return ChangeActionState(ctx, req.name(), req.etag(), v1::Action::DONE);
+  }
+  absl::StatusOr<v1::Action> CancelAction(const RequestContext& ctx,
+                                          const v1::CancelActionRequest& req) {
+    return ChangeActionState(ctx, req.name(), req.etag(),
+                             v1::Action::CANCELLED);
+  }
+  absl::StatusOr<v1::Action> ReopenAction(const RequestContext& ctx,
+                                          const v1::ReopenActionRequest& req) {
+    return ChangeActionState(ctx, req.name(), req.etag(), v1::Action::OPEN);
+  }
 
   static constexpr int kDefaultPageSize = 50;
   static constexpr int kMaxPageSize = 200;
@@ -82,11 +108,9 @@ class Profiles {
                                      const v1::Action& action,
                                      const std::string& prefix);
   absl::CivilDay Today() const;
-  void RecordRead(const RequestContext& ctx, absl::string_view resource);
 
   ProfileRepository& repository_;
   DirectoryLookup& directory_;
-  AccessRecorder& recorder_;
   const Clock& clock_;
   const PageTokenCodec& page_tokens_;
 };

@@ -19,7 +19,6 @@ using rows::Row;
 constexpr char kConsentType[] = "careers.uk/Consent";
 constexpr char kGuardianLinkType[] = "careers.uk/GuardianLink";
 constexpr char kProfileType[] = "careers.uk/Profile";
-constexpr absl::string_view kShareKeyPrefix = "SHARE_WITH_ORGANISATION:";
 
 // Actors are stored as (subject, role, organisation id) column triples.
 v1::Actor ActorFrom(sql::ResultSet& rs, int first) {
@@ -481,7 +480,7 @@ absl::StatusOr<bool> ConsentStore::IsSharedWith(
                       "SELECT 1 FROM consents WHERE profile_id = ? AND "
                       "active_key = ?")
                      .Bind(profile_id)
-                     .Bind(absl::StrCat(kShareKeyPrefix, organisation_id))
+                     .Bind(rows::ShareKey(organisation_id))
                      .Query()
                      ->next();
         return absl::OkStatus();

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "server/common/proto_time.h"
 #include "server/common/status_macros.h"
 #include "server/domain/errors.h"
@@ -239,6 +240,14 @@ absl::StatusOr<bool> DirectoryStore::AdviserExists(const RequestContext& ctx,
 absl::StatusOr<std::optional<domain::AdviserIdentity>>
 DirectoryStore::FindAdviserBySubject(const RequestContext& ctx,
                                      const std::string& subject) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = advisers_by_subject_.find(subject);
+    if (it != advisers_by_subject_.end() && it->second.expires > now) {
+      return it->second.identity;
+    }
+  }
   std::optional<domain::AdviserIdentity> identity;
   absl::Status status =
       db_.Read("FindAdviserBySubject", ctx.deadline, [&](Connection& c) {
@@ -256,7 +265,18 @@ DirectoryStore::FindAdviserBySubject(const RequestContext& ctx,
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
+  if (identity && adviser_ttl_ > absl::ZeroDuration()) {
+    absl::MutexLock lock(&cache_mu_);
+    // Bounded: far more advisers than sign in within a TTL is a reset.
+    if (advisers_by_subject_.size() >= 100000) advisers_by_subject_.clear();
+    advisers_by_subject_[subject] = {*identity, now + adviser_ttl_};
+  }
   return identity;
+}
+
+void DirectoryStore::ForgetAdvisers() {
+  absl::MutexLock lock(&cache_mu_);
+  advisers_by_subject_.clear();
 }
 
 absl::StatusOr<std::optional<std::string>>
@@ -398,6 +418,10 @@ absl::StatusOr<v1::Organisation> DirectoryStore::UpdateOrganisation(
 absl::StatusOr<v1::Adviser> DirectoryStore::CreateAdviser(
     const RequestContext& ctx, const std::string& id,
     const v1::Adviser& adviser, const domain::IdempotencyKey* key) {
+  struct ForgetOnReturn {
+    DirectoryStore* store;
+    ~ForgetOnReturn() { store->ForgetAdvisers(); }
+  } forget{this};
   return CreateOnce<v1::Adviser>(
       db_, ctx, "CreateAdviser", key,
       [&](Connection& c) -> absl::StatusOr<v1::Adviser> {
@@ -469,6 +493,12 @@ absl::StatusOr<Page<v1::Adviser>> DirectoryStore::ListAdvisers(
 absl::StatusOr<v1::Adviser> DirectoryStore::UpdateAdviser(
     const RequestContext& ctx, const std::string& id,
     const Mutation<v1::Adviser>& mutate) {
+  // Forgotten after the change commits, so no call between sees the old
+  // account once this one has returned.
+  struct ForgetOnReturn {
+    DirectoryStore* store;
+    ~ForgetOnReturn() { store->ForgetAdvisers(); }
+  } forget{this};
   return UpdateOne<v1::Adviser>(
       db_, ctx, "UpdateAdviser",
       [&](Connection& c) {

@@ -4,6 +4,10 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/domain/directory_repository.h"
 #include "server/store/database.h"
 
@@ -14,9 +18,17 @@ namespace careers::store {
 // (domain::DirectoryLookup). Columns hold what is filtered, sorted, joined
 // or unique; the rest of an adviser or location is its serialized
 // careers.v1 message in `details`. Thread-safe; `db` must outlive it.
+//
+// Who a signed-in adviser is (FindAdviserBySubject, asked on every staff
+// call) is remembered for `adviser_ttl`: a change to any adviser made
+// through this store forgets them all at once, and a change made by
+// another replica is seen within the TTL (1 s by default). Only advisers
+// found are remembered, so a new adviser can sign in at once anywhere.
 class DirectoryStore final : public domain::DirectoryRepository {
  public:
-  explicit DirectoryStore(Database& db) : db_(db) {}
+  explicit DirectoryStore(Database& db,
+                          absl::Duration adviser_ttl = absl::Seconds(1))
+      : db_(db), adviser_ttl_(adviser_ttl) {}
   DirectoryStore(const DirectoryStore&) = delete;
   DirectoryStore& operator=(const DirectoryStore&) = delete;
 
@@ -71,7 +83,17 @@ class DirectoryStore final : public domain::DirectoryRepository {
       const domain::Mutation<v1::Location>& mutate) override;
 
  private:
+  struct CachedAdviser {
+    domain::AdviserIdentity identity;
+    absl::Time expires;
+  };
+  void ForgetAdvisers();
+
   Database& db_;
+  const absl::Duration adviser_ttl_;
+  absl::Mutex cache_mu_;
+  absl::flat_hash_map<std::string, CachedAdviser> advisers_by_subject_
+      ABSL_GUARDED_BY(cache_mu_);
 };
 
 }  // namespace careers::store

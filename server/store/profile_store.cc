@@ -227,6 +227,23 @@ absl::StatusOr<v1::Profile> ProfileStore::CreateProfile(
 
 absl::StatusOr<v1::Profile> ProfileStore::GetProfile(const RequestContext& ctx,
                                                      const std::string& id) {
+  if (ConsentInRead* consent = ctx.consent_in_read; consent != nullptr) {
+    // The staff member's consent check in the same statement: a profile not
+    // shared with their organisation, or none at all, is the same refusal.
+    consent->enforced = true;
+    return ReadOne<v1::Profile>(
+        db_, ctx, "GetProfile",
+        [&](Connection& c) {
+          return c
+              .Prepare(absl::StrCat("SELECT ", kProfileColumns,
+                                    " FROM profiles WHERE id = ? AND ",
+                                    rows::kSharedWithOrganisation))
+              .Bind(id)
+              .Bind(rows::ShareKey(consent->organisation_id))
+              .Query();
+        },
+        ProfileFromRow, consent->denied);
+  }
   return ReadOne<v1::Profile>(
       db_, ctx, "GetProfile",
       [&](Connection& c) {
@@ -260,10 +277,7 @@ absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
       where += " AND id = ?";
       break;
     case Kind::kSharedWith:
-      where +=
-          " AND EXISTS (SELECT 1 FROM consents c WHERE c.profile_id = "
-          "profiles.id "
-          "AND c.active_key = ?)";
+      where = absl::StrCat(where, " AND ", rows::kSharedWithOrganisation);
       break;
     case Kind::kGuardedBy:
       // In force: under 16 today, or confirmed on or after the 16th birthday.
@@ -300,7 +314,7 @@ absl::StatusOr<Page<v1::Profile>> ProfileStore::ListProfiles(
               suffix));
           if (seen.kind == Kind::kOwn) s.Bind(seen.id);
           if (seen.kind == Kind::kSharedWith) {
-            s.Bind(absl::StrCat("SHARE_WITH_ORGANISATION:", seen.id));
+            s.Bind(rows::ShareKey(seen.id));
           }
           if (seen.kind == Kind::kGuardedBy) {
             s.Bind(seen.id).Bind(

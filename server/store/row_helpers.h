@@ -11,6 +11,8 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "server/common/proto_time.h"
 #include "server/domain/etag.h"
@@ -23,6 +25,17 @@
 // row, read a page of rows; and small conversions between columns and
 // fields. Only for code inside server/store.
 namespace careers::store::rows {
+
+// A profile is shared with an organisation while one of its consents is an
+// active SHARE_WITH_ORGANISATION for it (the `active_key` column of
+// consents, unique per profile). The condition on a query over `profiles`,
+// with ShareKey(organisation_id) bound to its one parameter.
+inline constexpr char kSharedWithOrganisation[] =
+    "EXISTS (SELECT 1 FROM consents c WHERE c.profile_id = profiles.id AND "
+    "c.active_key = ?)";
+inline std::string ShareKey(absl::string_view organisation_id) {
+  return absl::StrCat("SHARE_WITH_ORGANISATION:", organisation_id);
+}
 
 // A row that could not be turned back into a resource (never expected).
 class DataError : public std::runtime_error {

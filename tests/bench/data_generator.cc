@@ -140,20 +140,16 @@ absl::StatusOr<GeneratorSummary> GenerateBenchData(
   store::ProfileStore profile_store(db);
   store::DirectoryStore directory_store(db);
   store::ConsentStore consent_store(db, clock);
-  store::BatchedAccessLog access_log(db);
   store::BookingStore booking_store(db);
   store::SkillStore skill_store(db);
   store::ExperienceStore experience_store(db);
   NoReferees referees;
   domain::Directory directory(directory_store, clock, page_tokens);
-  domain::Profiles profiles(profile_store, directory_store, access_log, clock,
-                            page_tokens);
-  domain::Consents consents(consent_store, directory_store, access_log, clock,
-                            page_tokens);
-  domain::Booking booking(booking_store, directory_store, access_log, clock,
-                          page_tokens);
+  domain::Profiles profiles(profile_store, directory_store, clock, page_tokens);
+  domain::Consents consents(consent_store, directory_store, clock, page_tokens);
+  domain::Booking booking(booking_store, directory_store, clock, page_tokens);
   domain::Experiences experiences(experience_store, skill_store, profile_store,
-                                  directory_store, access_log, referees, clock,
+                                  directory_store, referees, clock,
                                   page_tokens);
   const RequestContext ctx = Loader();
   GeneratorSummary summary;

@@ -181,55 +181,6 @@ TEST_F(HealthTest, FollowsTheDatabase) {
   db().Exec(absl::StrCat("DROP USER ", account));
 }
 
-// Each open Watch holds a thread of its own (the service is synchronous),
-// so only so many are allowed: --concurrency 8 allows 2. A watch that ends
-// gives its place back.
-TEST_F(HealthTest, OpenWatchesAreLimitedAndFreedWhenTheyEnd) {
-  ASSERT_TRUE(StartServer({"--concurrency", "8"}));
-  std::unique_ptr<grpc::health::v1::Health::Stub> health = NewHealthStub();
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<std::unique_ptr<grpc::ClientReader<HealthCheckResponse>>> open;
-  for (int i = 0; i < 2; ++i) {
-    contexts.push_back(std::make_unique<grpc::ClientContext>());
-    SetTimeout(*contexts.back(), absl::Seconds(30));
-    open.push_back(health->Watch(contexts.back().get(), HealthCheckRequest()));
-    ASSERT_TRUE(WatchUntil(*open.back(), HealthCheckResponse::SERVING));
-  }
-  {
-    grpc::ClientContext context;
-    SetTimeout(context, absl::Seconds(10));
-    auto refused = health->Watch(&context, HealthCheckRequest());
-    HealthCheckResponse response;
-    EXPECT_FALSE(refused->Read(&response));
-    EXPECT_EQ(refused->Finish().error_code(),
-              grpc::StatusCode::RESOURCE_EXHAUSTED);
-  }
-  // Calls still have their threads.
-  grpc::ClientContext check_context;
-  SetTimeout(check_context, absl::Seconds(10));
-  HealthCheckResponse checked;
-  EXPECT_TRUE(
-      health->Check(&check_context, HealthCheckRequest(), &checked).ok());
-
-  contexts[0]->TryCancel();
-  open[0]->Finish();
-  // The server notices within HealthService::kCancelCheck.
-  EXPECT_TRUE(PollUntil(
-      [&] {
-        grpc::ClientContext context;
-        SetTimeout(context, absl::Seconds(10));
-        auto again = health->Watch(&context, HealthCheckRequest());
-        HealthCheckResponse response;
-        const bool ok = again->Read(&response);
-        context.TryCancel();
-        again->Finish();
-        return ok;
-      },
-      absl::Seconds(10)));
-  contexts[1]->TryCancel();
-  open[1]->Finish();
-}
-
 TEST_F(ShutdownTest, OpenWatchStreamsEndAtShutdownAndDoNotHoldItUp) {
   ASSERT_TRUE(StartServer({"--shutdown-timeout", "30s"}));
   grpc::ClientContext context;

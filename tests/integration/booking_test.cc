@@ -39,12 +39,6 @@ std::string Rfc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M", t, absl::UTCTimeZone());
 }
 
-class NoRecorder final : public AccessRecorder {
- public:
-  void RecordRead(const RequestContext&, absl::string_view,
-                  absl::string_view) override {}
-};
-
 class BookingTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -69,10 +63,9 @@ class BookingTest : public ::testing::Test {
     profile_store_ = std::make_unique<store::ProfileStore>(test_db_->db());
     directory_ = std::make_unique<store::DirectoryStore>(test_db_->db());
     store_ = std::make_unique<store::BookingStore>(test_db_->db());
-    profiles_ = std::make_unique<Profiles>(*profile_store_, *directory_,
-                                           recorder_, clock_, tokens_);
-    booking_ = std::make_unique<Booking>(*store_, *directory_, recorder_,
-                                         clock_, tokens_);
+    profiles_ = std::make_unique<Profiles>(*profile_store_, *directory_, clock_,
+                                           tokens_);
+    booking_ = std::make_unique<Booking>(*store_, *directory_, clock_, tokens_);
     admin_.deadline = absl::Now() + absl::Seconds(60);
     admin_.principal.subject = "operator";
     admin_.principal.role = auth::Role::kAdmin;
@@ -240,7 +233,6 @@ class BookingTest : public ::testing::Test {
   std::unique_ptr<TestDatabase> test_db_;
   FakeClock clock_{Utc(2027, 1, 4, 8)};  // a Monday
   PageTokenCodec tokens_{std::string(32, 'k'), absl::Hours(1)};
-  NoRecorder recorder_;
   std::unique_ptr<store::ProfileStore> profile_store_;
   std::unique_ptr<store::DirectoryStore> directory_;
   std::unique_ptr<store::BookingStore> store_;

@@ -44,8 +44,8 @@ class ProfileStoreTest : public ::testing::Test {
     store_ = std::make_unique<ProfileStore>(test_db_->db());
     directory_ = std::make_unique<DirectoryStore>(test_db_->db());
     access_log_ = std::make_unique<BatchedAccessLog>(test_db_->db());
-    profiles_ = std::make_unique<domain::Profiles>(
-        *store_, *directory_, *access_log_, clock_, tokens_);
+    profiles_ = std::make_unique<domain::Profiles>(*store_, *directory_, clock_,
+                                                   tokens_);
     ctx_.deadline = absl::Now() + absl::Seconds(30);
     ctx_.principal.subject = "tester";
     ctx_.principal.role = auth::Role::kAdmin;

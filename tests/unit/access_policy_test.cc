@@ -22,6 +22,7 @@
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "server/domain/access_summary.h"
+#include "server/domain/method_access.h"
 
 namespace careers::auth {
 namespace {
@@ -325,24 +326,6 @@ bool IsPersonData(Rule rule) {
 
 // Whether each kind of access only reads: the rules of Get, List, Search
 // and Export methods (AIP-131, 132 and custom reads), and only theirs.
-bool IsReadRule(Rule rule) {
-  switch (rule) {
-    case Access::PROFILE_LIST:
-    case Access::PROFILE_READ:
-    case Access::CONSENT_READ:
-    case Access::ACCESS_EVENTS_READ:
-    case Access::DIRECTORY_READ:
-    case Access::PUBLIC_READ:
-    case Access::CALENDAR_READ:
-    case Access::BOOKING_READ:
-    case Access::APPOINTMENT_LIST:
-    case Access::SKILLS_READ:
-      return true;
-    default:
-      return false;
-  }
-}
-
 Principal PrincipalFor(Role role) {
   Principal p;
   p.role = role;
@@ -448,7 +431,7 @@ TEST(AccessPolicy, OnlyReadingMethodsHaveReadRules) {
         absl::StartsWith(rpc, "Get") || absl::StartsWith(rpc, "List") ||
         absl::StartsWith(rpc, "Search") || absl::StartsWith(rpc, "Export");
     reads += reads_only;
-    EXPECT_EQ(IsReadRule(OptionOf(*method).rule()), reads_only)
+    EXPECT_EQ(domain::ReadsOnly(OptionOf(*method)), reads_only)
         << MethodName(*method) << " has rule "
         << Access::Rule_Name(OptionOf(*method).rule());
   }

@@ -16,9 +16,10 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "server/api/async_server.h"
 #include "server/api/call.h"
-#include "server/api/profile_handler.h"
-#include "server/api/rpc_interceptor.h"
+#include "server/api/careers_rpcs.h"
+#include "server/api/request_parsing.h"
 #include "tests/support/test_data.h"
 #include "tests/unit/fake_auth.h"
 #include "tests/unit/fake_repository.h"
@@ -47,26 +48,28 @@ class ApiTest : public ::testing::Test {
   ApiTest()
       : clock_(testing::TestNow()),
         tokens_(std::string(32, 'k'), absl::Hours(24)),
-        profiles_(repo_, repo_, repo_, clock_, tokens_),
-        calls_(authenticator_, policy_, DeadlinePolicy{}),
-        handler_(calls_, profiles_) {
+        profiles_(repo_, repo_, clock_, tokens_),
+        runner_(authenticator_, policy_, repo_, DeadlinePolicy{}),
+        table_({google::protobuf::DescriptorPool::generated_pool()
+                    ->FindServiceByName("careers.v1.ProfileService")}) {
     InstallProtobufLogHandler();
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.RegisterService(&handler_);
-    std::vector<
-        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        f;
-    f.push_back(std::make_unique<RpcInterceptorFactory>());
-    builder.experimental().SetInterceptorCreators(std::move(f));
-    server_ = builder.BuildAndStart();
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::InsecureChannelCredentials());
+    BindProfileService(table_, profiles_);
+    AsyncServer::Options options;
+    options.listen = "127.0.0.1:0";
+    options.workers = 2;
+    server_ = std::make_unique<AsyncServer>(options, runner_, table_,
+                                            InlineMethods{});
+    const absl::StatusOr<int> port = server_->Start();
+    EXPECT_TRUE(port.ok()) << port.status();
+    channel_ =
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port.value_or(0)),
+                            grpc::InsecureChannelCredentials());
     stub_ = v1::ProfileService::NewStub(channel_);
   }
-  ~ApiTest() override { server_->Shutdown(); }
+  ~ApiTest() override {
+    server_->Shutdown(absl::Now() + absl::Seconds(1),
+                      absl::Now() + absl::Seconds(2));
+  }
 
   // Sends raw bytes as a request, as a client with a broken encoder would.
   grpc::Status SendRaw(const std::string& method, const std::string& bytes) {
@@ -88,9 +91,9 @@ class ApiTest : public ::testing::Test {
   domain::Profiles profiles_;
   testing::FixedAuthenticator authenticator_;
   testing::AllowAllPolicy policy_;
-  CallRunner calls_;
-  ProfileHandler handler_;
-  std::unique_ptr<grpc::Server> server_;
+  CallRunner runner_;
+  RpcTable table_;
+  std::unique_ptr<AsyncServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ProfileService::Stub> stub_;
 };
@@ -255,6 +258,26 @@ TEST(AccessReason, FromMetadata) {
   EXPECT_TRUE(AccessReasonFromMetadata(
                   Metadata{{"access-reason", std::string(200, 'x')}})
                   .ok());
+}
+
+// Every method of a service must have its domain function: a table that
+// misses one says which, and the server refuses to start on it.
+TEST_F(ApiTest, TheRpcTableNamesTheMethodsLeftUnbound) {
+  EXPECT_TRUE(table_.Complete().ok()) << table_.Complete();
+  RpcTable partial(
+      {google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          "careers.v1.ProfileService")});
+  partial.Bind(profiles_, &domain::Profiles::GetProfile);
+  const absl::Status incomplete = partial.Complete();
+  EXPECT_EQ(incomplete.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(incomplete.message()),
+              HasSubstr("careers.v1.ProfileService/ListProfiles has no domain "
+                        "function"));
+  EXPECT_THAT(std::string(incomplete.message()),
+              ::testing::Not(HasSubstr("GetProfile has")));
+  AsyncServer refuses(AsyncServer::Options{}, runner_, partial,
+                      InlineMethods{});
+  EXPECT_FALSE(refuses.Start().ok());
 }
 
 TEST(Deadlines, DefaultCapAndOwn) {

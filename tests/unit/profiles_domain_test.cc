@@ -20,7 +20,7 @@ class ProfilesTest : public ::testing::Test {
   ProfilesTest()
       : clock_(TestNow()),
         tokens_(std::string(32, 'k'), absl::Hours(24)),
-        profiles_(repo_, repo_, repo_, clock_, tokens_) {
+        profiles_(repo_, repo_, clock_, tokens_) {
     ctx_.deadline = absl::InfiniteFuture();
     ctx_.principal.subject = "tester";
   }
