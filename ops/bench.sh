@@ -32,7 +32,8 @@ EXPERIENCES="${BENCH_EXPERIENCES:-100}"
 OUT="${BENCH_OUT:-$CAREERS_ROOT/tests/bench/RESULTS.md}"
 # The server's own limit, above the calls in flight so none is refused for
 # want of a thread (the sync server answers RESOURCE_EXHAUSTED beyond it).
-SERVER_CONCURRENCY=$((CONCURRENCY * 4))
+# Workers: as many as calls in flight (each has a database connection).
+SERVER_CONCURRENCY=$CONCURRENCY
 
 careers_install_deps
 BUILD="$CAREERS_ROOT/build/bench"
@@ -170,19 +171,29 @@ half() {  # half <scenario> <scale> [args...]: open loop at half its peak
 }
 run health "$SMALL" bench --scenario health "${C[@]}"
 run get-profile "$SMALL" bench --scenario get-profile "${C[@]}"
+run get-own-profile "$SMALL" bench --scenario get-own-profile "${C[@]}"
 run sql-get-profile "$SMALL" server --scenario sql-get-profile --db-url "$CAREERS_DB_URL" "${C[@]}"
 run list-profiles "$SMALL" bench --scenario list-profiles "${C[@]}"
 run search-availability "$SMALL" bench --scenario search-availability "${C[@]}"
 run get-skills-summary "$SMALL" bench --scenario get-skills-summary "${C[@]}"
-# Health last: past what the server sustains it is refused at the thread
-# cap, and the backlog would spill into the next run.
-for s in get-profile search-availability get-skills-summary health; do half "$s" "$SMALL"; done
+# Health last: its backlog beyond what the server sustains would spill
+# into the next run.
+for s in get-profile get-own-profile search-availability get-skills-summary health; do
+  half "$s" "$SMALL"
+done
+
+# A school class at the bell: 1,000 connections, a call in flight on each.
+run burst-1000 "$SMALL" bench --scenario get-own-profile --channels 1000 --concurrency 1000
+# Health watches held open: the server's threads and memory with 2,000.
+log "2,000 open health Watch streams"
+"${PIN_BENCH[@]}" "$BUILD/tests/bench/careers-watch-streams" --target "$TARGET" \
+  --streams 2000 --pid "$server_pid" | tee "$WORK/watch-streams.json"
 
 load "$LARGE" 1
-for s in health get-profile search-availability; do
+for s in health get-profile get-own-profile search-availability; do
   run "$s" "$LARGE" bench --scenario "$s" "${C[@]}"
 done
-for s in get-profile search-availability; do half "$s" "$LARGE"; done
+for s in get-profile get-own-profile search-availability; do half "$s" "$LARGE"; done
 
 # Writes, on the large data set.
 run update-profile "$LARGE" bench --scenario update-profile "${C[@]}"
@@ -201,7 +212,7 @@ log "writing ${OUT#"$CAREERS_ROOT"/}"
 node "$CAREERS_ROOT/tests/bench/report.js" \
   --runs "$RUNS" --out "$OUT" --small "$SMALL" --large "$LARGE" \
   --server-cpus "$SERVER_CPUS" --bench-cpus "$BENCH_CPUS" \
-  --server-concurrency "$SERVER_CONCURRENCY" \
+  --server-concurrency "$SERVER_CONCURRENCY" --watch-streams "$WORK/watch-streams.json" \
   --load-small "$WORK/load-$SMALL.txt" --load-large "$WORK/load-$LARGE.txt" \
   --commit "$(git -C "$CAREERS_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 log "done: ${OUT#"$CAREERS_ROOT"/}"

@@ -219,6 +219,19 @@ absl::StatusOr<IssueFn> MakeGetProfile(const ScenarioConfig& config) {
       });
 }
 
+absl::StatusOr<IssueFn> MakeGetOwnProfile(const ScenarioConfig& config) {
+  auto people = People(config);
+  if (!people.ok()) return people.status();
+  return Unary<v1::ProfileService, v1::GetProfileRequest, v1::Profile>(
+      config, CAREERS_BENCH_ASYNC(GetProfile),
+      [config, people = *std::move(people)] {
+        const Person& p = Pick(config, people);
+        v1::GetProfileRequest req;
+        req.set_name(p.profile);
+        return std::make_pair(req, p.token);
+      });
+}
+
 absl::StatusOr<IssueFn> MakeListProfiles(const ScenarioConfig& config) {
   auto tokens = AdviserTokens(config);
   if (!tokens.ok()) return tokens.status();
@@ -497,6 +510,10 @@ const std::vector<Scenario>& Scenarios() {
        "ProfileService/GetProfile: an adviser reads a random shared profile "
        "(consent check, access log)",
        StatusCode::OK, CheckData, MakeGetProfile},
+      {"get-own-profile",
+       "ProfileService/GetProfile: a person reads their own profile (no "
+       "consent check, nothing recorded)",
+       StatusCode::OK, CheckData, MakeGetOwnProfile},
       {"list-profiles",
        "ProfileService/ListProfiles: an adviser's first page of 50 shared "
        "profiles by name",

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "careers/v1/consent_service.pb.h"
 #include "gmock/gmock.h"
@@ -142,6 +143,14 @@ TEST_F(AccessTest, AnAdviserSeesAProfileOnlyWhileItIsShared) {
   EXPECT_EQ(listed.profiles(0).name(), "profiles/own-pupil");
   EXPECT_THAT(CtlAs(adviser, {"profiles", "get", "profiles/other-pupil"}).err,
               HasSubstr("PERMISSION_DENIED"));
+  // A profile that does not exist is refused in the same words as one that
+  // is not shared: nothing tells the two apart.
+  const std::string unshared =
+      CtlAs(adviser, {"profiles", "get", "profiles/other-pupil"}).err;
+  const std::string missing =
+      CtlAs(adviser, {"profiles", "get", "profiles/no-such-pupil"}).err;
+  EXPECT_EQ(absl::StrReplaceAll(missing, {{"no-such-pupil", "X"}}),
+            absl::StrReplaceAll(unshared, {{"other-pupil", "X"}}));
 
   const testing::RunResult withdrawn =
       CtlAs(person, {"consents", "withdraw", consent.name()});

@@ -280,6 +280,45 @@ TEST_F(ApiTest, TheRpcTableNamesTheMethodsLeftUnbound) {
   EXPECT_FALSE(refuses.Start().ok());
 }
 
+// A policy that leaves the consent check of every read to the read.
+class ConsentInReadPolicy final : public auth::AccessPolicy {
+ public:
+  absl::StatusOr<auth::AccessGrant> Check(const RequestContext& ctx,
+                                          absl::string_view,
+                                          absl::string_view) const override {
+    if (ctx.consent_in_read != nullptr) {
+      ctx.consent_in_read->organisation_id = "org-a";
+      ctx.consent_in_read->denied = absl::PermissionDeniedError("not shared");
+    }
+    return auth::AccessGrant{true};
+  }
+  ProfileVisibility VisibilityFor(const auth::Principal&) const override {
+    return {ProfileVisibility::Kind::kAll, ""};
+  }
+};
+
+// A read the policy left the consent check to, whose store did not make
+// it (the in-memory fake does not), is refused, never let through.
+TEST_F(ApiTest, AReadThatDidNotMakeItsConsentCheckIsRefused) {
+  grpc::ClientContext create_context;
+  v1::CreateProfileRequest create;
+  *create.mutable_profile() = testing::ValidProfile();
+  v1::Profile created;
+  ASSERT_TRUE(stub_->CreateProfile(&create_context, create, &created).ok());
+  ConsentInReadPolicy policy;
+  CallRunner runner(authenticator_, policy, repo_, DeadlinePolicy{});
+  const Rpc* get = table_.Find("careers.v1.ProfileService/GetProfile");
+  ASSERT_NE(get, nullptr);
+  v1::GetProfileRequest request;
+  request.set_name(created.name());
+  CallInputs inputs;
+  inputs.deadline = absl::Now() + absl::Seconds(5);
+  const absl::StatusOr<std::unique_ptr<google::protobuf::Message>> refused =
+      runner.Run(inputs, *get, request);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(refused.status().message(), "not shared");
+}
+
 TEST(Deadlines, DefaultCapAndOwn) {
   const absl::Time now = testing::TestNow();
   const DeadlinePolicy policy{absl::Seconds(5), absl::Seconds(30)};
