@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -112,6 +113,9 @@ TEST_F(DatabaseTest, EachStatementIsLimitedToTheTimeLeftAtIt) {
           return absl::OkStatus();
         });
     const absl::Duration took = absl::Now() - start;
+    std::cout << "[ measured ] SELECT SLEEP(5), 1 s deadline, "
+              << (prepared ? "prepared" : "text") << ": "
+              << absl::FormatDuration(took) << std::endl;
     EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
     EXPECT_GE(took, absl::Milliseconds(800)) << prepared;
     EXPECT_LT(took, absl::Milliseconds(1300)) << prepared;
@@ -124,6 +128,8 @@ TEST_F(DatabaseTest, EachStatementIsLimitedToTheTimeLeftAtIt) {
         return absl::OkStatus();
       });
   const absl::Duration took = absl::Now() - start;
+  std::cout << "[ measured ] SLEEP(1.2) then SLEEP(5), 2 s deadline: "
+            << absl::FormatDuration(took) << std::endl;
   EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
   // A limit set once per attempt (about 2 s) would have let it run to 3.2 s.
   EXPECT_GE(took, absl::Milliseconds(1800));

@@ -92,11 +92,16 @@ std::unique_ptr<PrivateMariaDb> PrivateMariaDb::Start() {
     return nullptr;
   }
   const std::string dir = dir_template;
+  // A temporary directory of its own: servers bootstrapping side by side in
+  // one (/tmp) clash over their temporary tables' names.
+  const std::string tmpdir = absl::StrCat(dir, "/tmp");
+  std::filesystem::create_directory(tmpdir);
   const std::string user = UserName();
   const RunResult installed = RunProcess(
       {install_db, "--no-defaults", absl::StrCat("--datadir=", dir, "/data"),
        absl::StrCat("--user=", user),
-       "--auth-root-authentication-method=normal", "--skip-test-db"},
+       "--auth-root-authentication-method=normal", "--skip-test-db",
+       absl::StrCat("--tmpdir=", tmpdir)},
       absl::Seconds(60));
   if (installed.exit_code != 0) {
     ADD_FAILURE() << "mariadb-install-db failed (" << installed.exit_code
@@ -113,9 +118,10 @@ std::unique_ptr<PrivateMariaDb> PrivateMariaDb::Start() {
         {mariadbd, "--no-defaults", absl::StrCat("--datadir=", dir, "/data"),
          absl::StrCat("--socket=", dir, "/sock"),
          absl::StrCat("--pid-file=", dir, "/mariadbd.pid"),
-         absl::StrCat("--port=", port), "--bind-address=127.0.0.1",
-         absl::StrCat("--user=", user), "--skip-name-resolve",
-         "--innodb-buffer-pool-size=64M", "--max-connections=200",
+         absl::StrCat("--tmpdir=", tmpdir), absl::StrCat("--port=", port),
+         "--bind-address=127.0.0.1", absl::StrCat("--user=", user),
+         "--skip-name-resolve", "--innodb-buffer-pool-size=64M",
+         "--max-connections=200",
          absl::StrCat("--log-error=", dir, "/error.log")});
     if (server == nullptr) break;
     const absl::Time give_up = absl::Now() + absl::Seconds(30);
