@@ -50,8 +50,7 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
       ->required();
   app.add_option("--concurrency", c.concurrency,
                  "calls run at once (worker threads, each with a database "
-                 "connection; two more connections serve the server's own "
-                 "background work); further calls wait for a worker")
+                 "connection); further calls wait for a worker")
       ->envname("CAREERS_CONCURRENCY")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();

@@ -15,9 +15,9 @@ namespace careers {
 // Config::concurrency). The raw-SQL benchmark baseline sizes its pool the
 // same way.
 inline int DatabasePoolSize(int concurrency) {
-  // One connection per worker, and two for the server's own background
-  // work (the access log's batches, the maintenance loop).
-  return (concurrency > 1 ? concurrency : 1) + 2;
+  // One connection per worker, and one for the maintenance loop (the
+  // access log and the health probe have connections of their own).
+  return (concurrency > 1 ? concurrency : 1) + 1;
 }
 
 struct Config {

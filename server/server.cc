@@ -40,6 +40,7 @@
 #include "server/store/booking_store.h"
 #include "server/store/consent_store.h"
 #include "server/store/database.h"
+#include "server/store/database_probe.h"
 #include "server/store/db_url.h"
 #include "server/store/directory_store.h"
 #include "server/store/experience_store.h"
@@ -51,8 +52,6 @@
 namespace careers {
 namespace {
 
-constexpr absl::Duration kHealthInterval = absl::Seconds(1);
-constexpr absl::Duration kHealthTimeout = absl::Seconds(2);
 constexpr absl::Duration kPurgeInterval = absl::Minutes(10);
 constexpr absl::Duration kOfferInterval = absl::Seconds(30);
 
@@ -183,7 +182,9 @@ int RunServer(const Config& config) {
   store::DatabaseOptions db_options;
   db_options.target = *target;
   db_options.pool_size = DatabasePoolSize(config.concurrency);
-  db_options.io_timeout = config.max_deadline + absl::Seconds(30);
+  // A socket read waits at most this long: a database that stops answering
+  // holds a worker no longer than the longest call may last.
+  db_options.io_timeout = config.max_deadline + absl::Seconds(1);
   absl::StatusOr<std::unique_ptr<store::Database>> db =
       store::Database::Open(db_options);
   if (!db.ok()) return Fail(db.status(), "opening the database");
@@ -211,21 +212,18 @@ int RunServer(const Config& config) {
   store::DirectoryStore directory_store(**db);
   store::ConsentStore consent_store(**db, clock);
   store::BatchedAccessLog access_log(**db);
-  domain::Profiles profiles(profile_store, directory_store, clock,
-                            page_tokens);
-  domain::Consents consents(consent_store, directory_store, clock,
-                            page_tokens);
+  domain::Profiles profiles(profile_store, directory_store, clock, page_tokens);
+  domain::Consents consents(consent_store, directory_store, clock, page_tokens);
   domain::Directory directory(directory_store, clock, page_tokens);
   store::BookingStore booking_store(**db);
-  domain::Booking booking(booking_store, directory_store, clock,
-                          page_tokens);
+  domain::Booking booking(booking_store, directory_store, clock, page_tokens);
   store::SkillStore skill_store(**db);
   store::ExperienceStore experience_store(**db);
   RefereeLog referee_log(config.dev_log_referee_links);
   domain::Skills skills(skill_store, directory_store, clock, page_tokens);
   domain::Experiences experiences(experience_store, skill_store, profile_store,
-                                  directory_store, referee_log,
-                                  clock, page_tokens);
+                                  directory_store, referee_log, clock,
+                                  page_tokens);
 
   // One-off commands.
   if (config.rollback_to) {
@@ -283,8 +281,11 @@ int RunServer(const Config& config) {
     health_services.push_back(service->full_name());
   }
   api::HealthService health(health_services);
-  // Known before the first call arrives, then kept current by the probe.
-  health.SetServing((*db)->Ping(kHealthTimeout).ok());
+  // Known before the first call arrives (Start probes once), then kept
+  // current every 250 ms on the probe's own thread and connection.
+  store::DatabaseProbe probe(
+      **db, [&health](bool answers) { health.SetServing(answers); });
+  probe.Start();
 
   api::AsyncServer::Options server_options;
   server_options.listen = config.listen;
@@ -298,21 +299,6 @@ int RunServer(const Config& config) {
 
   store::Database& database = **db;
   MaintenanceLoop maintenance;
-  maintenance.Add(
-      "health", kHealthInterval,
-      [&database, &health, last_ok = true]() mutable {
-        const absl::Status ping = database.Ping(kHealthTimeout);
-        if (ping.ok() != last_ok) {
-          if (ping.ok()) {
-            spdlog::info("health: database answers again: SERVING");
-          } else {
-            spdlog::error("health: database does not answer ({}): NOT_SERVING",
-                          ping.ToString());
-          }
-          last_ok = ping.ok();
-        }
-        health.SetServing(ping.ok());
-      });
   // Waitlist offers that ran out move on to the next person.
   maintenance.Add("expire waitlist offers", kOfferInterval, [&booking] {
     RequestContext ctx;
@@ -375,6 +361,7 @@ int RunServer(const Config& config) {
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
                absl::FormatDuration(config.shutdown_timeout));
   health.Shutdown();  // NOT_SERVING from now on; Watch streams end
+  probe.Stop();       // promptly, even on a frozen database
   // At the drain deadline the statements still running are interrupted
   // (KILL QUERY, on a database that still answers), so a stuck write never
   // commits. On a thread of its own: a frozen database must not hold the
@@ -391,9 +378,10 @@ int RunServer(const Config& config) {
   }).detach();
   const bool workers_stopped = server.Shutdown(drain_until, stop_until);
   stopped->store(true);
-  const absl::Duration left = std::max(end - absl::Now(), absl::ZeroDuration());
-  access_log.Stop();  // writes the queued reads
-  const bool log_written = left >= absl::ZeroDuration();
+  // The queued reads: most of what is left of the timeout.
+  const size_t unwritten = access_log.Stop(
+      std::max((end - absl::Now()) * 0.8, absl::Milliseconds(100)));
+  const bool log_written = unwritten == 0;
   const bool maintenance_stopped =
       maintenance.Stop(std::max(end - absl::Now(), absl::ZeroDuration()));
   if (!workers_stopped || !log_written || !maintenance_stopped) {

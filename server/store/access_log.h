@@ -1,10 +1,8 @@
 #ifndef CAREERS_SERVER_STORE_ACCESS_LOG_H_
 #define CAREERS_SERVER_STORE_ACCESS_LOG_H_
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -56,20 +54,39 @@ void WriteAccessEventFor(Connection& c, const RequestContext& ctx,
 // caller no database round trip. Events wait in memory (up to `max_queued`;
 // beyond that the oldest are dropped and the loss is logged) and are written
 // every `interval` or once `batch_size` are waiting; a failed write is
-// retried. Stop() writes what is queued before returning, so none are lost
-// on a clean shutdown. Thread-safe.
+// retried. The writes go through a Database of the log's own (one
+// connection, db.OpenSibling), so they never wait behind calls for a pooled
+// connection and still work after InterruptAll has closed the pool at
+// shutdown. Stop() writes what is queued before returning, so none are lost
+// on a clean shutdown; Stop(bound) gives up after `bound` if the database
+// does not answer. Thread-safe, except that Start and Stop are for the
+// owner.
 class BatchedAccessLog final : public domain::AccessRecorder {
  public:
   BatchedAccessLog(Database& db,
                    absl::Duration interval = absl::Milliseconds(200),
                    size_t batch_size = 256, size_t max_queued = 100000);
-  ~BatchedAccessLog() override;
+  ~BatchedAccessLog() override;  // Stop()
   BatchedAccessLog(const BatchedAccessLog&) = delete;
   BatchedAccessLog& operator=(const BatchedAccessLog&) = delete;
 
   void Start();
-  // Flushes, then stops the thread.
-  void Stop();
+  // Writes what is queued (each batch with 10 s to do it, as any write of
+  // the log), then stops the thread, however long that takes. Events that
+  // could not be written are logged at error level.
+  void Stop() { Stop(absl::InfiniteDuration()); }
+  // The same, but returns after at most `bound` (plus a few milliseconds):
+  // the final writes must be done by then. If the database does not answer
+  // (say it is frozen), logs at error level how many events were not
+  // written, and leaves the thread, blocked in the database, to end by
+  // itself when its socket times out. That is safe: the thread shares with
+  // this object only state that it keeps alive itself (a shared_ptr holding
+  // the queue and the log's own Database), and logs nothing more of its own
+  // (the store may still log the failed statement when the socket times
+  // out, if the process is still running by then). Returns
+  // how many queued events were not written. Later calls do nothing and
+  // return 0.
+  size_t Stop(absl::Duration bound);
   // Writes everything queued so far; OK once it is all in the database.
   absl::Status Flush();
 
@@ -80,33 +97,10 @@ class BatchedAccessLog final : public domain::AccessRecorder {
   uint64_t dropped() const;
 
  private:
-  struct Event {
-    std::string profile_id;
-    std::string id;
-    absl::Time time;
-    std::string actor_subject;
-    std::string actor_role;
-    std::string actor_organisation_id;
-    std::string method;
-    std::string resource;
-    std::string request_id;
-    std::string reason;  // the caller's access-reason; "" for none (NULL)
-  };
-  void Loop();
-  absl::Status Write(const std::deque<Event>& events);
-
-  Database& db_;
-  const absl::Duration interval_;
-  const size_t batch_size_;
-  const size_t max_queued_;
-
-  mutable std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<Event> queue_;  // guarded by mu_
-  bool stopping_ = false;    // guarded by mu_
-  uint64_t dropped_ = 0;     // guarded by mu_
-  std::mutex write_mu_;      // one writer at a time (thread or Flush)
+  struct State;
+  const std::shared_ptr<State> state_;
   std::thread thread_;
+  bool stopped_ = false;
 };
 
 }  // namespace careers::store

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "server/store/sql_error.h"
 
 namespace careers::store {
 namespace {
@@ -11,6 +13,20 @@ namespace {
 const absl::TimeZone& Utc() {
   static const absl::TimeZone utc = absl::UTCTimeZone();
   return utc;
+}
+
+// A statement whose call has no time left is not sent: it fails as if the
+// server had ended it (MariaDB's statement timeout, so DEADLINE_EXCEEDED).
+[[noreturn]] void ThrowDeadlinePassed() {
+  throw sql::SQLException(
+      "the call's deadline passed before the statement was sent", "70100",
+      mysql_errors::kStatementTimeoutMariaDb);
+}
+
+// "1.234567": seconds with microseconds, for max_statement_time.
+std::string SecondsText(absl::Duration d) {
+  const int64_t us = absl::ToInt64Microseconds(d);
+  return absl::StrFormat("%d.%06d", us / 1000000, us % 1000000);
 }
 
 }  // namespace
@@ -28,8 +44,8 @@ absl::Duration QuantizeStatementTimeout(absl::Duration remaining) {
 
 // ------------------------------------------------------------------ Statement
 
-Statement::Statement(sql::PreparedStatement* statement)
-    : statement_(statement) {
+Statement::Statement(Connection* connection, sql::PreparedStatement* statement)
+    : connection_(connection), statement_(statement) {
   statement_->clearParameters();
 }
 
@@ -75,10 +91,14 @@ Statement& Statement::BindOrNull(absl::string_view value) {
 }
 
 std::unique_ptr<sql::ResultSet> Statement::Query() {
+  connection_->BeforeStatement();
+  ++connection_->round_trips_;
   return std::unique_ptr<sql::ResultSet>(statement_->executeQuery());
 }
 
 uint64_t Statement::Execute() {
+  connection_->BeforeStatement();
+  ++connection_->round_trips_;
   return static_cast<uint64_t>(statement_->executeUpdate());
 }
 
@@ -139,38 +159,71 @@ Statement Connection::Prepare(const std::string& sql) {
   ++statements_sent_;
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
+    ++round_trips_;
     std::unique_ptr<sql::PreparedStatement> ps(
         connection_->prepareStatement(sql));
     it = prepared_.emplace(sql, std::move(ps)).first;
   }
-  return Statement(it->second.get());
+  return Statement(this, it->second.get());
+}
+
+void Connection::BeforeStatement() {
+  if (deadline_ == absl::InfiniteFuture()) {
+    SetStatementTimeout(absl::InfiniteDuration());
+    return;
+  }
+  const absl::Duration remaining = deadline_ - absl::Now();
+  if (remaining <= absl::ZeroDuration()) ThrowDeadlinePassed();
+  SetStatementTimeout(remaining);
+}
+
+std::string Connection::LimitedText(const std::string& sql) {
+  if (flavor_ != ServerFlavor::kMariaDb ||
+      deadline_ == absl::InfiniteFuture()) {
+    BeforeStatement();
+    return sql;
+  }
+  const absl::Duration remaining = deadline_ - absl::Now();
+  if (remaining <= absl::ZeroDuration()) ThrowDeadlinePassed();
+  return absl::StrCat("SET STATEMENT max_statement_time = ",
+                      SecondsText(remaining), " FOR ", sql);
 }
 
 void Connection::Execute(const std::string& sql) {
   ++statements_sent_;
-  plain_->execute(sql);
+  const std::string limited = LimitedText(sql);
+  ++round_trips_;
+  plain_->execute(limited);
 }
 
 std::unique_ptr<sql::ResultSet> Connection::Query(const std::string& sql) {
   ++statements_sent_;
-  return std::unique_ptr<sql::ResultSet>(plain_->executeQuery(sql));
+  const std::string limited = LimitedText(sql);
+  ++round_trips_;
+  return std::unique_ptr<sql::ResultSet>(plain_->executeQuery(limited));
+}
+
+void Connection::Control(const std::string& sql) {
+  ++round_trips_;
+  plain_->execute(sql);
 }
 
 void Connection::SetStatementTimeout(absl::Duration remaining) {
   const absl::Duration limit = QuantizeStatementTimeout(remaining);
   if (limit == statement_timeout_) return;
   if (flavor_ == ServerFlavor::kMariaDb) {
-    Execute(absl::StrFormat("SET SESSION max_statement_time = %.6f",
-                            absl::ToDoubleSeconds(limit)));
+    Control(
+        absl::StrCat("SET SESSION max_statement_time = ", SecondsText(limit)));
   } else {
     // MySQL limits only SELECTs, in whole milliseconds.
-    Execute(absl::StrCat("SET SESSION max_execution_time = ",
+    Control(absl::StrCat("SET SESSION max_execution_time = ",
                          absl::ToInt64Milliseconds(limit)));
   }
   statement_timeout_ = limit;
 }
 
 bool Connection::Ping() {
+  ++round_trips_;
   try {
     return connection_->isValid();
   } catch (const sql::SQLException&) {

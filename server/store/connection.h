@@ -29,12 +29,13 @@ enum class ServerFlavor { kMariaDb, kMySql };
 // At least 90% of `remaining`; zero for infinite (no limit).
 absl::Duration QuantizeStatementTimeout(absl::Duration remaining);
 
+class Connection;
+
 // A prepared statement with parameters bound in order. Cheap; made by
-// Connection::Prepare for one execution.
+// Connection::Prepare for one execution. Query and Execute run it under the
+// connection's time limit (see Connection::set_deadline).
 class Statement {
  public:
-  explicit Statement(sql::PreparedStatement* statement);
-
   Statement& Bind(absl::string_view value);
   Statement& Bind(const std::string& value) {
     return Bind(absl::string_view(value));
@@ -56,6 +57,10 @@ class Statement {
   uint64_t Execute();
 
  private:
+  friend class Connection;
+  Statement(Connection* connection, sql::PreparedStatement* statement);
+
+  Connection* connection_;
   sql::PreparedStatement* statement_;
   unsigned next_ = 1;
 };
@@ -78,6 +83,23 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  // The deadline of the call using the connection (Database::Run sets it
+  // for each attempt; InfiniteFuture, the default, means no limit). Every
+  // statement sent after this is limited to the time left before it at that
+  // statement, and one whose deadline has passed is not sent at all: it
+  // throws error 1969 (statement timeout, so DEADLINE_EXCEEDED) instead.
+  //  - Prepared statements (all of the store's SQL): the session's
+  //    max_statement_time (MySQL: max_execution_time, SELECTs only), rounded
+  //    down to QuantizeStatementTimeout's grid and SET only when that value
+  //    changes, so most statements need no extra round trip. (MariaDB's
+  //    SET STATEMENT ... FOR prefix cannot take a placeholder, so with it
+  //    each limit would be a prepared statement of its own.)
+  //  - Text statements (Execute, Query) on MariaDB: a
+  //    `SET STATEMENT max_statement_time=<time left> FOR` prefix, exact and
+  //    in the same round trip.
+  void set_deadline(absl::Time deadline) { deadline_ = deadline; }
+  absl::Time deadline() const { return deadline_; }
+
   // A cached server-side prepared statement for `sql` (one round trip the
   // first time on this connection, none after). A ResultSet from it must be
   // gone before the same SQL is prepared again.
@@ -86,9 +108,13 @@ class Connection {
   void Execute(const std::string& sql);
   // Runs a query through the text protocol.
   std::unique_ptr<sql::ResultSet> Query(const std::string& sql);
+  // The store's own statements (START TRANSACTION, COMMIT, ROLLBACK, session
+  // settings): no time limit, and not counted in statements_sent().
+  void Control(const std::string& sql);
 
   // Limits every following statement to about `remaining` (see
   // QuantizeStatementTimeout); sends a SET only when the limit changes.
+  // Statements call it themselves (see set_deadline).
   void SetStatementTimeout(absl::Duration remaining);
 
   // True if the server answers.
@@ -105,17 +131,28 @@ class Connection {
   // Statements sent since the counter was last reset.
   int statements_sent() const { return statements_sent_; }
   void ResetStatementsSent() { statements_sent_ = 0; }
+  // Requests sent to the server over the connection's life: statements,
+  // PREPAREs, SETs of the time limit, transaction control and pings.
+  int64_t round_trips() const { return round_trips_; }
 
  private:
+  friend class Statement;
+  // Before each prepared statement of the caller's: applies the deadline.
+  void BeforeStatement();
+  // A text statement of the caller's with its time limit.
+  std::string LimitedText(const std::string& sql);
+
   std::unique_ptr<sql::Connection> connection_;
   std::unique_ptr<sql::Statement> plain_;
   absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>>
       prepared_;
   ServerFlavor flavor_;
   absl::Duration statement_timeout_ = absl::ZeroDuration();
+  absl::Time deadline_ = absl::InfiniteFuture();
   absl::Time last_used_ = absl::InfinitePast();
   bool broken_ = false;
   int statements_sent_ = 0;
+  int64_t round_trips_ = 0;
   int64_t server_id_ = 0;
 };
 

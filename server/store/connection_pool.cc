@@ -68,7 +68,7 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
     }
 
     if (open_new) {
-      absl::StatusOr<std::unique_ptr<Connection>> opened = factory_();
+      absl::StatusOr<std::unique_ptr<Connection>> opened = factory_(deadline);
       if (!opened.ok()) {
         std::lock_guard<std::mutex> lock(mu_);
         --open_;
@@ -85,6 +85,7 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
       continue;
     }
     candidate->ResetStatementsSent();
+    candidate->set_deadline(absl::InfiniteFuture());
     {
       std::lock_guard<std::mutex> lock(mu_);
       leased_.insert(candidate.get());

@@ -43,13 +43,18 @@ class PooledConnection {
 // caller's deadline and then fails with DEADLINE_EXCEEDED. Thread-safe.
 class ConnectionPool {
  public:
-  // Opens one connection, or fails with UNAVAILABLE. Must be thread-safe.
-  using Factory = std::function<absl::StatusOr<std::unique_ptr<Connection>>()>;
+  // Opens one connection for a caller whose deadline is `deadline` (so it
+  // can give up in time), or fails with UNAVAILABLE. Must be thread-safe.
+  using Factory = std::function<absl::StatusOr<std::unique_ptr<Connection>>(
+      absl::Time deadline)>;
 
   ConnectionPool(Factory factory, int max_size, absl::Duration validate_after);
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
+  // A connection for a caller with `deadline`; a new one is opened with
+  // that deadline (Factory). The connection comes with no deadline of its
+  // own set (Connection::set_deadline).
   absl::StatusOr<PooledConnection> Acquire(absl::Time deadline);
 
   // Stops lending: waiting and future callers get UNAVAILABLE. Connections

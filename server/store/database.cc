@@ -25,9 +25,28 @@ sql::mysql::MySQL_Driver* Driver() {
   return driver;
 }
 
+// Connector/C++ takes timeouts in whole seconds: rounded up, 1 s to a day.
 int WholeSeconds(absl::Duration d) {
+  d = std::min(d, absl::Hours(24));
   return static_cast<int>(std::max<int64_t>(
       1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)))));
+}
+
+// A transaction rolled back because it could no longer commit in time.
+absl::Status TooLateToCommit() {
+  return absl::DeadlineExceededError(
+      "the call's deadline passed before its change could be committed; "
+      "nothing was changed");
+}
+
+// After a failed call: ends the transaction if it can, else drops the
+// connection (the server rolls back a connection that goes away).
+void RollBackQuietly(Connection& c) {
+  try {
+    c.Control("ROLLBACK");
+  } catch (const sql::SQLException&) {
+    c.MarkBroken();
+  }
 }
 
 // Error numbers whose message is about our SQL, not about data: safe and
@@ -58,9 +77,16 @@ absl::Duration Backoff(int attempt) {
 
 }  // namespace
 
+absl::Duration ConnectTimeoutBefore(absl::Time deadline, absl::Duration cap,
+                                    absl::Time now) {
+  const absl::Duration whole =
+      absl::Floor(std::min(cap, deadline - now), absl::Seconds(1));
+  return std::max(whole, absl::Seconds(1));
+}
+
 absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
     const DbTarget& target, absl::Duration connect_timeout,
-    absl::Duration io_timeout, ServerFlavor flavor) {
+    absl::Duration io_timeout, ServerFlavor flavor, bool log_failure) {
   sql::ConnectOptionsMap options;
   if (target.socket.empty()) {
     options["hostName"] =
@@ -80,18 +106,20 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
   try {
     std::unique_ptr<sql::Connection> raw(Driver()->connect(options));
     auto connection = std::make_unique<Connection>(std::move(raw), flavor);
-    connection->Execute(
+    connection->Control(
         "SET SESSION time_zone = '+00:00', sql_mode = '"
         "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
         "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
-    connection->Execute(
+    connection->Control(
         "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     auto rs = connection->Query("SELECT CONNECTION_ID()");
     if (rs->next()) connection->set_server_id(rs->getInt64(1));
     return connection;
   } catch (const sql::SQLException& e) {
-    spdlog::warn("database: cannot connect to {}: error {} ({})",
-                 target.Redacted(), e.getErrorCode(), e.getSQLStateCStr());
+    if (log_failure) {
+      spdlog::warn("database: cannot connect to {}: error {} ({})",
+                   target.Redacted(), e.getErrorCode(), e.getSQLStateCStr());
+    }
     return absl::UnavailableError(
         absl::StrCat("cannot connect to the database at ", target.Redacted(),
                      " (error ", e.getErrorCode(), ")"));
@@ -120,15 +148,36 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 
 Database::Database(DatabaseOptions options, ServerFlavor flavor)
     : options_(std::move(options)), flavor_(flavor) {
+  // A connection opened for a call gives up by the call's deadline.
   pool_ = std::make_unique<ConnectionPool>(
-      [this] {
-        return OpenConnection(options_.target, options_.connect_timeout,
-                              options_.io_timeout, flavor_);
+      [this](absl::Time deadline) {
+        return OpenConnection(
+            options_.target,
+            ConnectTimeoutBefore(deadline, options_.connect_timeout,
+                                 absl::Now()),
+            options_.io_timeout, flavor_);
       },
       options_.pool_size, options_.validate_after);
 }
 
 Database::~Database() = default;
+
+std::unique_ptr<Database> Database::OpenSibling(int pool_size) const {
+  DatabaseOptions options = options_;
+  options.pool_size = pool_size;
+  return std::unique_ptr<Database>(new Database(std::move(options), flavor_));
+}
+
+absl::StatusOr<PooledConnection> Database::Lease(Mode mode,
+                                                 absl::Time deadline) {
+  if (mode != Mode::kUnlimited) return pool_->Acquire(deadline);
+  absl::StatusOr<std::unique_ptr<Connection>> own =
+      OpenConnection(options_.target, options_.connect_timeout,
+                     options_.unlimited_io_timeout, flavor_);
+  if (!own.ok()) return own.status();
+  // Not the pool's: closed when the lease ends.
+  return PooledConnection(nullptr, *std::move(own));
+}
 
 absl::Status Database::Transact(
     absl::string_view what, absl::Time deadline,
@@ -158,23 +207,40 @@ absl::Status Database::Run(Mode mode, absl::string_view what,
     bool again = false;  // re-run on a fresh attempt
     absl::Duration pause = absl::ZeroDuration();
     {
-      absl::StatusOr<PooledConnection> leased = pool_->Acquire(deadline);
+      absl::StatusOr<PooledConnection> leased = Lease(mode, deadline);
       if (!leased.ok()) return leased.status();
       Connection& c = **leased;
+      // Each statement fn sends is limited to the time left at that
+      // statement (and not sent once none is).
+      c.set_deadline(mode == Mode::kUnlimited ? absl::InfiniteFuture()
+                                              : deadline);
       bool in_transaction = false;
       try {
-        c.SetStatementTimeout(mode == Mode::kUnlimited
-                                  ? absl::InfiniteDuration()
-                                  : deadline - absl::Now());
         if (mode == Mode::kTransaction) {
-          c.Execute("START TRANSACTION");
+          c.Control("START TRANSACTION");
           in_transaction = true;
         }
         c.ResetStatementsSent();
         result = fn(c);
         if (in_transaction) {
           in_transaction = false;
-          c.Execute(result.ok() ? "COMMIT" : "ROLLBACK");
+          if (result.ok() && deadline - absl::Now() < options_.commit_margin) {
+            // Too late: the caller has been (or is about to be) told
+            // DEADLINE_EXCEEDED, so the change must not happen.
+            spdlog::warn(
+                "database: {}: the deadline passed before COMMIT: rolled back",
+                what);
+            result = TooLateToCommit();
+          }
+          if (!result.ok()) {
+            RollBackQuietly(c);
+            return result;
+          }
+          // Sent with time left. Should the database stop answering now,
+          // the outcome is unknown: the read times out (io_timeout), the
+          // call fails, and the database may still apply this COMMIT when
+          // it resumes. See docs/architecture.md.
+          c.Control("COMMIT");
         }
         return result;
       } catch (const sql::SQLException& e) {
@@ -182,11 +248,7 @@ absl::Status Database::Run(Mode mode, absl::string_view what,
         if (BreaksConnection(e)) {
           c.MarkBroken();
         } else if (in_transaction) {
-          try {
-            c.Execute("ROLLBACK");
-          } catch (const sql::SQLException&) {
-            c.MarkBroken();
-          }
+          RollBackQuietly(c);
         }
         const bool time_left = deadline - absl::Now() > absl::Milliseconds(2);
         // A connection that died before `fn` sent anything, or during a

@@ -18,15 +18,37 @@ namespace careers::store {
 struct DatabaseOptions {
   DbTarget target;
   int pool_size = 8;
+  // The longest a new connection may take to open. A connection opened for
+  // a call is also bounded by the time left before the call's deadline
+  // (ConnectTimeoutBefore), in whole seconds and at least 1 s.
   absl::Duration connect_timeout = absl::Seconds(5);
-  // Socket read/write limit: a backstop for a database that stops answering
-  // on an open connection. Statement limits follow each call's deadline.
-  absl::Duration io_timeout = absl::Seconds(60);
+  // Socket read/write limit, set when a connection opens: the longest the
+  // store waits for one answer from a database that has stopped answering
+  // (frozen, or a network gone silent); a statement limit cannot end that
+  // wait, as the server is not running to apply it. Make it a little more
+  // than the longest deadline a call can have (the server sets
+  // --max-deadline + 1 s), so it never ends a statement that is within its
+  // deadline.
+  absl::Duration io_timeout = absl::Seconds(31);
+  // The same for WithConnection (migrations, loading data), whose
+  // statements have no deadline and may run long (an ALTER TABLE).
+  absl::Duration unlimited_io_timeout = absl::Hours(1);
   // Idle connections are pinged before reuse after this long.
   absl::Duration validate_after = absl::Seconds(5);
   // Re-runs of a transaction after a deadlock or lock wait timeout.
   int max_retries = 3;
+  // A transaction with less than this left before its deadline when it
+  // would commit is rolled back instead (DEADLINE_EXCEEDED): the COMMIT
+  // itself takes time, and a caller told DEADLINE_EXCEEDED must not find
+  // the change made.
+  absl::Duration commit_margin = absl::Milliseconds(5);
 };
+
+// The connect timeout for a connection opened with `deadline` ahead at
+// `now`: min(cap, deadline - now), rounded down to whole seconds (all that
+// Connector/C++ takes), and at least 1 s.
+absl::Duration ConnectTimeoutBefore(absl::Time deadline, absl::Duration cap,
+                                    absl::Time now);
 
 // The database as the store sees it: a connection pool plus the one place
 // where statements run, exceptions become statuses, statement time limits
@@ -42,9 +64,16 @@ class Database {
 
   // Runs `fn` in one transaction on a pooled connection and commits if it
   // returns OK, rolls back otherwise. Every statement is limited to the time
-  // left before `deadline`. Deadlocks and lock wait timeouts re-run `fn`
-  // (so it must be safe to re-run) up to max_retries times, then ABORTED.
-  // `what` names the operation in logs. Exceptions never escape.
+  // left before `deadline` at that statement (Connection::set_deadline). If
+  // less than commit_margin is left when `fn` returns OK, the transaction
+  // is rolled back and the result is DEADLINE_EXCEEDED, so a call past its
+  // deadline never commits afterwards. (The one exception: a COMMIT sent in
+  // time to a database that then stops answering. The store cannot tell
+  // whether it was applied; the database may apply it when it resumes, after
+  // the caller has been told the call failed.) Deadlocks and lock wait
+  // timeouts re-run `fn` (so it must be safe to re-run) up to max_retries
+  // times, then ABORTED. `what` names the operation in logs. Exceptions
+  // never escape.
   absl::Status Transact(absl::string_view what, absl::Time deadline,
                         absl::FunctionRef<absl::Status(Connection&)> fn);
 
@@ -53,8 +82,10 @@ class Database {
   absl::Status Read(absl::string_view what, absl::Time deadline,
                     absl::FunctionRef<absl::Status(Connection&)> fn);
 
-  // Runs `fn` on one connection without a time limit or transaction, for
-  // migrations and data loading before serving.
+  // Runs `fn` without a time limit or transaction, for migrations and data
+  // loading before serving, on a connection of its own (not the pool's,
+  // closed afterwards) whose socket timeout is unlimited_io_timeout. Not
+  // interrupted by InterruptAll.
   absl::Status WithConnection(absl::string_view what,
                               absl::FunctionRef<absl::Status(Connection&)> fn);
 
@@ -67,13 +98,22 @@ class Database {
   // own so a busy pool does not look like a dead database.
   absl::Status Ping(absl::Duration timeout);
 
+  // Another Database for the same server and options with a pool of its own
+  // of `pool_size` connections, opened lazily (no round trip here). For
+  // background writers that must not wait behind calls for a connection,
+  // nor lose theirs when InterruptAll closes this pool at shutdown.
+  std::unique_ptr<Database> OpenSibling(int pool_size) const;
+
   ConnectionPool& pool() { return *pool_; }
   ServerFlavor flavor() const { return flavor_; }
   const DbTarget& target() const { return options_.target; }
+  const DatabaseOptions& options() const { return options_; }
 
  private:
   Database(DatabaseOptions options, ServerFlavor flavor);
   enum class Mode { kTransaction, kAutocommit, kUnlimited };
+  // A pooled connection; for kUnlimited, one of its own.
+  absl::StatusOr<PooledConnection> Lease(Mode mode, absl::Time deadline);
   absl::Status Run(Mode mode, absl::string_view what, absl::Time deadline,
                    absl::FunctionRef<absl::Status(Connection&)> fn);
 
@@ -86,10 +126,13 @@ class Database {
 };
 
 // Opens one connection with the store's session settings (UTC, strict SQL
-// mode, READ COMMITTED, utf8mb4). UNAVAILABLE on failure.
+// mode, READ COMMITTED, utf8mb4). `connect_timeout` bounds the connect and
+// the wait for the server's greeting; `io_timeout` every later socket read
+// or write (both in whole seconds, rounded up, at least 1 s). UNAVAILABLE
+// on failure, logged as a warning unless `log_failure` is false.
 absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
     const DbTarget& target, absl::Duration connect_timeout,
-    absl::Duration io_timeout, ServerFlavor flavor);
+    absl::Duration io_timeout, ServerFlavor flavor, bool log_failure = true);
 
 }  // namespace careers::store
 

@@ -61,7 +61,7 @@ p(`- ${version('mariadbd', ['--version'])}; gRPC ${version('pkg-config', ['--mod
 p(`- Release build (\`build/bench\`, -O3). careers-server and MariaDB pinned to cores ${a['server-cpus']}, ` +
   `careers-bench to cores ${a['bench-cpus']} (the raw-SQL baselines do the server's work, so they run on ` +
   `the server's cores). Server \`--concurrency ${a['server-concurrency']}\` (workers; database pool ` +
-  `${Number(a['server-concurrency']) + 2} connections); MariaDB with a 4 GiB buffer pool.`);
+  `${Number(a['server-concurrency']) + 1} connections); MariaDB with a 4 GiB buffer pool.`);
 p('- Every call carries a valid signed token and goes through the access policy and, for staff, the access ' +
   'log. A non-OK answer is not counted as a success; the codes column shows every answer.');
 p();

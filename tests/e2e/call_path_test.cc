@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/private_mariadb.h"
 
 namespace careers::e2e {
 namespace {
@@ -347,6 +349,189 @@ TEST_F(CallPathTest, TwoThousandWatchStreamsCostNoThreads) {
   bool ok = false;
   while (cq.Next(&tag, &ok)) {
   }
+}
+
+// The server on a MariaDB of the test's own, which the test freezes
+// (SIGSTOP) as if its machine hung, under load.
+class FrozenDatabaseTest : public E2eTest {
+ protected:
+  void SetUp() override {
+    E2eTest::SetUp();
+    mariadb_ = testing::PrivateMariaDb::Start();
+    ASSERT_NE(mariadb_, nullptr);
+    const store::DbTarget target = mariadb_->CreateDatabase("careers_frozen");
+    url_ = absl::StrCat("mysql://root@127.0.0.1:", target.port, "/",
+                        target.database);
+    const testing::RunResult migrated = testing::RunProcess(
+        {CAREERS_SERVER_BIN, "--db-url", url_, "--migrate"});
+    ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+  }
+  void TearDown() override {
+    if (mariadb_ != nullptr) mariadb_->Thaw();
+    E2eTest::TearDown();
+  }
+
+  // GetProfile calls with no deadline of their own (the server's default
+  // applies) from `threads` threads until stopped; each answer's code and
+  // how long it took.
+  struct Answer {
+    grpc::StatusCode code;
+    absl::Duration took;
+    absl::Time at;
+  };
+  class Load {
+   public:
+    Load(FrozenDatabaseTest& test, const std::string& name, int threads) {
+      for (int i = 0; i < threads; ++i) {
+        threads_.emplace_back([this, &test, name] {
+          std::unique_ptr<v1::ProfileService::Stub> stub =
+              test.NewProfileStub();
+          while (!stop_.load()) {
+            grpc::ClientContext context;  // the server's deadline only
+            v1::GetProfileRequest request;
+            request.set_name(name);
+            v1::Profile got;
+            const absl::Time start = absl::Now();
+            const grpc::Status status =
+                stub->GetProfile(&context, request, &got);
+            absl::MutexLock lock(&mu_);
+            answers_.push_back(
+                {status.error_code(), absl::Now() - start, absl::Now()});
+          }
+        });
+      }
+    }
+    ~Load() { Stop(); }
+    void Stop() {
+      stop_.store(true);
+      for (std::thread& t : threads_) t.join();
+      threads_.clear();
+    }
+    std::vector<Answer> answers() {
+      absl::MutexLock lock(&mu_);
+      return answers_;
+    }
+
+   private:
+    std::atomic<bool> stop_{false};
+    std::vector<std::thread> threads_;
+    absl::Mutex mu_;
+    std::vector<Answer> answers_ ABSL_GUARDED_BY(mu_);
+  };
+
+  std::unique_ptr<testing::PrivateMariaDb> mariadb_;
+  std::string url_;
+};
+
+// Frozen under load: every call is answered by its deadline (+100 ms),
+// health says NOT_SERVING within 2 s; thawed, SERVING within 1 s and the
+// calls succeed again.
+TEST_F(FrozenDatabaseTest, EveryCallIsAnsweredByItsDeadlineAndHealthFollows) {
+  ASSERT_TRUE(StartServerOn(
+      url_, {"--default-deadline", "1s", "--max-deadline", "2s"}));
+  const v1::Profile profile = CreateProfile("frozen");
+  ASSERT_EQ(profile.name(), "profiles/frozen");
+  grpc::ClientContext watch_context;
+  SetTimeout(watch_context, absl::Seconds(60));
+  auto watch = NewHealthStub()->Watch(&watch_context, HealthCheckRequest());
+  HealthCheckResponse heard;
+  ASSERT_TRUE(watch->Read(&heard));
+  ASSERT_EQ(heard.status(), HealthCheckResponse::SERVING);
+
+  Load load(*this, profile.name(), 8);
+  ASSERT_TRUE(PollUntil(
+      [&] {
+        const auto a = load.answers();
+        return a.size() >= 100;
+      },
+      absl::Seconds(20)));
+  const absl::Time frozen = absl::Now();
+  mariadb_->Freeze();
+  ASSERT_TRUE(watch->Read(&heard));
+  const absl::Duration to_not_serving = absl::Now() - frozen;
+  EXPECT_EQ(heard.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_LT(to_not_serving, absl::Seconds(2));
+  // A while frozen: the calls keep being answered, at their deadlines.
+  ASSERT_TRUE(
+      PollUntil([&] { return absl::Now() - frozen >= absl::Seconds(4); },
+                absl::Seconds(10)));
+  const absl::Time thawed = absl::Now();
+  mariadb_->Thaw();
+  ASSERT_TRUE(watch->Read(&heard));
+  const absl::Duration to_serving = absl::Now() - thawed;
+  EXPECT_EQ(heard.status(), HealthCheckResponse::SERVING);
+  EXPECT_LT(to_serving, absl::Seconds(1));
+  // Calls succeed again.
+  ASSERT_TRUE(PollUntil(
+      [&] {
+        const auto a = load.answers();
+        return !a.empty() && a.back().code == grpc::StatusCode::OK &&
+               a.back().at > thawed + absl::Seconds(1);
+      },
+      absl::Seconds(10)));
+  load.Stop();
+  watch_context.TryCancel();
+  watch->Finish();
+
+  int during = 0;
+  absl::Duration longest;
+  for (const Answer& a : load.answers()) {
+    longest = std::max(longest, a.took);
+    EXPECT_LE(a.took, absl::Milliseconds(1100)) << a.code;
+    if (a.at > frozen && a.at < thawed) {
+      ++during;
+      // Out of time, or the database unreachable (a connect that gave up):
+      // never a hang.
+      EXPECT_TRUE(a.code == grpc::StatusCode::DEADLINE_EXCEEDED ||
+                  a.code == grpc::StatusCode::UNAVAILABLE ||
+                  a.code == grpc::StatusCode::OK)
+          << a.code;
+    }
+  }
+  EXPECT_GT(during, 8);
+  std::cout << "frozen database: NOT_SERVING after "
+            << absl::FormatDuration(to_not_serving) << ", SERVING "
+            << absl::FormatDuration(to_serving)
+            << " after thawing; longest call " << absl::FormatDuration(longest)
+            << "; " << during << " calls answered while frozen\n";
+}
+
+// SIGTERM with the database frozen and calls stuck on it: the process
+// exits 0 within the shutdown timeout (+1 s), whatever its workers do.
+TEST_F(FrozenDatabaseTest, SigtermExitsWithinTheShutdownTimeout) {
+  ASSERT_TRUE(
+      StartServerOn(url_, {"--shutdown-timeout", "3s", "--default-deadline",
+                           "10s", "--max-deadline", "20s"}));
+  const v1::Profile profile = CreateProfile("stuck");
+  ASSERT_EQ(profile.name(), "profiles/stuck");
+  mariadb_->Freeze();
+  // Four calls reach workers, which block on the database.
+  constexpr int kCalls = 4;
+  std::vector<grpc::Status> stuck(kCalls);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([&, i] {
+      grpc::ClientContext context;  // the server's deadline (10 s) only
+      v1::GetProfileRequest request;
+      request.set_name(profile.name());
+      v1::Profile got;
+      stuck[i] = NewProfileStub()->GetProfile(&context, request, &got);
+    });
+  }
+  ASSERT_TRUE(server().process().WaitForStderr("database does not answer",
+                                               absl::Seconds(5)));
+  const absl::Time signalled = absl::Now();
+  server().process().Signal(SIGTERM);
+  EXPECT_EQ(server().process().Wait(absl::Seconds(10)), 0);
+  const absl::Duration took = absl::Now() - signalled;
+  EXPECT_LT(took, absl::Seconds(4));
+  for (std::thread& t : callers) t.join();
+  for (const grpc::Status& status : stuck) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << status.error_message();
+  }
+  std::cout << "SIGTERM with the database frozen: exit 0 after "
+            << absl::FormatDuration(took) << "\n";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -94,6 +95,129 @@ TEST_F(DatabaseTest, StatementTimeLimitFollowsTheDeadlineIntoLockWaits) {
   EXPECT_LT(took, absl::Seconds(3));
   holder->Execute("ROLLBACK");
   EXPECT_EQ(test_db_->Query("SELECT v FROM t WHERE id = 1"), "0");
+}
+
+// Each statement gets the time left at that statement, not what was left
+// when the attempt began: a slow first statement leaves the second less.
+TEST_F(DatabaseTest, EachStatementIsLimitedToTheTimeLeftAtIt) {
+  // Prepared (the store's own SQL) and text statements alike.
+  for (const bool prepared : {true, false}) {
+    const absl::Time start = absl::Now();
+    const absl::Status status =
+        db().Read("test", start + absl::Seconds(1), [&](Connection& c) {
+          if (prepared) {
+            c.Prepare("SELECT SLEEP(5)").Query();
+          } else {
+            c.Query("SELECT SLEEP(5)");
+          }
+          return absl::OkStatus();
+        });
+    const absl::Duration took = absl::Now() - start;
+    std::cout << "[ measured ] SELECT SLEEP(5), 1 s deadline, "
+              << (prepared ? "prepared" : "text") << ": "
+              << absl::FormatDuration(took) << std::endl;
+    EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+    EXPECT_GE(took, absl::Milliseconds(800)) << prepared;
+    EXPECT_LT(took, absl::Milliseconds(1300)) << prepared;
+  }
+  const absl::Time start = absl::Now();
+  const absl::Status status =
+      db().Transact("test", start + absl::Seconds(2), [](Connection& c) {
+        c.Prepare("SELECT SLEEP(1.2)").Query();  // ends normally
+        c.Prepare("SELECT SLEEP(5)").Query();    // about 0.8 s left
+        return absl::OkStatus();
+      });
+  const absl::Duration took = absl::Now() - start;
+  std::cout << "[ measured ] SLEEP(1.2) then SLEEP(5), 2 s deadline: "
+            << absl::FormatDuration(took) << std::endl;
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  // A limit set once per attempt (about 2 s) would have let it run to 3.2 s.
+  EXPECT_GE(took, absl::Milliseconds(1800));
+  EXPECT_LT(took, absl::Milliseconds(2300));
+}
+
+// A transaction still running when its deadline passes is rolled back, not
+// committed late: the caller has been told DEADLINE_EXCEEDED.
+TEST_F(DatabaseTest, ATransactionPastItsDeadlineIsRolledBackNotCommitted) {
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(300);
+  bool updated = false;
+  const absl::Status status =
+      db().Transact("test", deadline, [&](Connection& c) {
+        c.Prepare("UPDATE t SET v = 7 WHERE id = 1").Execute();
+        updated = true;
+        // Slow work of the caller's, outside the database, past the
+        // deadline.
+        while (absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(updated);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_EQ(test_db_->Query("SELECT v FROM t WHERE id = 1"), "0");
+  // And the connection is fine for the next call.
+  EXPECT_TRUE(
+      db().Transact("test", absl::Now() + absl::Seconds(5),
+                    [](Connection& c) {
+                      c.Prepare("UPDATE t SET v = 7 WHERE id = 1").Execute();
+                      return absl::OkStatus();
+                    })
+          .ok());
+  EXPECT_EQ(test_db_->Query("SELECT v FROM t WHERE id = 1"), "7");
+}
+
+// A statement with no time left is not sent at all.
+TEST_F(DatabaseTest, AStatementWithNoTimeLeftIsNotSent) {
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(100);
+  int64_t sent_before = -1;
+  int64_t sent_after = -1;
+  const absl::Status status =
+      db().Transact("test", deadline, [&](Connection& c) {
+        c.Prepare("SELECT 1").Query();
+        while (absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+        sent_before = c.round_trips();
+        try {
+          c.Prepare("UPDATE t SET v = 9 WHERE id = 1").Execute();
+        } catch (...) {
+          sent_after = c.round_trips();
+          throw;
+        }
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  // The UPDATE is prepared the first time (one round trip), never executed.
+  EXPECT_EQ(sent_after, sent_before + 1);
+  EXPECT_EQ(test_db_->Query("SELECT v FROM t WHERE id = 1"), "0");
+}
+
+// Migrations run on a connection of their own, with no time limit and the
+// long socket timeout: not one of the pool's, whose socket timeout is short.
+TEST_F(DatabaseTest, WithConnectionUsesAConnectionOfItsOwn) {
+  std::string pooled_id;
+  ASSERT_TRUE(db().Read("test", absl::Now() + absl::Seconds(5),
+                        [&](Connection& c) {
+                          auto rs = c.Query("SELECT CONNECTION_ID()");
+                          rs->next();
+                          pooled_id = GetString(*rs, 1);
+                          return absl::OkStatus();
+                        })
+                  .ok());
+  const int open_before = db().pool().stats().open;
+  std::string own_id;
+  std::string limit;
+  ASSERT_TRUE(
+      db().WithConnection(
+              "test",
+              [&](Connection& c) {
+                auto rs = c.Query(
+                    "SELECT CONNECTION_ID(), @@SESSION.max_statement_time");
+                rs->next();
+                own_id = GetString(*rs, 1);
+                limit = GetString(*rs, 2);
+                return absl::OkStatus();
+              })
+          .ok());
+  EXPECT_NE(own_id, pooled_id);
+  EXPECT_EQ(std::stod(limit), 0.0);
+  EXPECT_EQ(db().pool().stats().open, open_before);
 }
 
 TEST_F(DatabaseTest, AnExpiredDeadlineNeverReachesTheDatabase) {

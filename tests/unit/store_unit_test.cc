@@ -1,8 +1,11 @@
 // Store pieces that need no database: the error mapping, statement time
 // limits, database URLs, SQL script splitting, migration file pairing.
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/store/connection.h"
+#include "server/store/connection_pool.h"
+#include "server/store/database.h"
 #include "server/store/db_url.h"
 #include "server/store/migrator.h"
 #include "server/store/sql_error.h"
@@ -74,6 +77,42 @@ TEST(StatementTimeout, NeverAboveWhatIsLeftAndStableForSimilarDeadlines) {
             absl::ZeroDuration());
   EXPECT_EQ(QuantizeStatementTimeout(absl::Microseconds(10)),
             absl::Milliseconds(1));
+}
+
+TEST(ConnectTimeout, FollowsTheDeadlineInWholeSecondsAndAtLeastOne) {
+  const absl::Time now = absl::FromUnixSeconds(1700000000);
+  const absl::Duration cap = absl::Seconds(5);
+  EXPECT_EQ(ConnectTimeoutBefore(now + absl::Seconds(30), cap, now),
+            absl::Seconds(5));
+  EXPECT_EQ(ConnectTimeoutBefore(absl::InfiniteFuture(), cap, now),
+            absl::Seconds(5));
+  EXPECT_EQ(ConnectTimeoutBefore(now + absl::Milliseconds(3900), cap, now),
+            absl::Seconds(3));
+  // Rounded down, never beyond the deadline, except for the 1 s minimum.
+  EXPECT_EQ(ConnectTimeoutBefore(now + absl::Milliseconds(1500), cap, now),
+            absl::Seconds(1));
+  EXPECT_EQ(ConnectTimeoutBefore(now + absl::Milliseconds(200), cap, now),
+            absl::Seconds(1));
+  EXPECT_EQ(ConnectTimeoutBefore(now - absl::Seconds(1), cap, now),
+            absl::Seconds(1));
+  EXPECT_EQ(ConnectTimeoutBefore(now + absl::Seconds(30),
+                                 absl::Milliseconds(2500), now),
+            absl::Seconds(2));
+}
+
+TEST(ConnectionPool, OpensConnectionsWithTheCallersDeadline) {
+  std::vector<absl::Time> asked;
+  ConnectionPool pool(
+      [&](absl::Time deadline) -> absl::StatusOr<std::unique_ptr<Connection>> {
+        asked.push_back(deadline);
+        return absl::UnavailableError("no database in a unit test");
+      },
+      2, absl::Seconds(5));
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(1500);
+  EXPECT_EQ(pool.Acquire(deadline).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_THAT(asked, ElementsAre(deadline));
+  EXPECT_EQ(pool.stats().open, 0);  // the failed connect gave its slot back
 }
 
 TEST(DbUrl, ParsesTcpAndSocketForms) {
