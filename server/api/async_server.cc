@@ -4,6 +4,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/support/proto_buffer_writer.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -519,7 +520,15 @@ absl::StatusOr<int> AsyncServer::Start() {
       grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
-  for (int i = 0; i < std::max(1, options_.completion_queues); ++i) {
+  int completion_queues = options_.completion_queues;
+  if (completion_queues <= 0) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    const int usable =
+        sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ? CPU_COUNT(&cpus) : 2;
+    completion_queues = std::clamp(usable, 1, 2);
+  }
+  for (int i = 0; i < completion_queues; ++i) {
     cqs_.push_back(builder.AddCompletionQueue());
   }
   server_ = builder.BuildAndStart();

@@ -132,7 +132,9 @@ class AsyncServer {
     std::string listen = "127.0.0.1:0";
     std::shared_ptr<grpc::ServerCredentials> credentials;
     int max_message_bytes = 4 << 20;
-    int completion_queues = 2;  // each with one thread
+    // Each with one thread; 0: one per core the process may run on, at
+    // most two (more would only take turns on the cores).
+    int completion_queues = 0;
     int workers = 8;
     int max_queued = 5000;
     // Calls kept requested per method and completion queue, so an arriving

@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "server/domain/access_summary.h"
 #include "server/domain/method_access.h"
+#include "tests/unit/api_methods.h"
 
 namespace careers::auth {
 namespace {
@@ -353,30 +354,9 @@ Principal PrincipalFor(Role role) {
   return p;
 }
 
-// Every method of every service in the API's proto files (CMake lists
-// them). A file is only in the binary if something refers to it: one
-// message per file is named here, and a new file fails this test until it
-// is added.
+// Every method of every service in the API's proto files.
 std::vector<const google::protobuf::MethodDescriptor*> AllMethods() {
-  const google::protobuf::Descriptor* linked[] = {
-      v1::Appointment::descriptor(), v1::Consent::descriptor(),
-      v1::Organisation::descriptor(), v1::Profile::descriptor(),
-      v1::Experience::descriptor()};
-  (void)linked;
-  std::vector<const google::protobuf::MethodDescriptor*> methods;
-  for (absl::string_view file : absl::StrSplit(CAREERS_API_PROTO_FILES, ',')) {
-    const auto* fd =
-        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(
-            std::string(file));
-    EXPECT_NE(fd, nullptr) << file << " is not linked into the test";
-    if (fd == nullptr) continue;
-    for (int s = 0; s < fd->service_count(); ++s) {
-      for (int m = 0; m < fd->service(s)->method_count(); ++m) {
-        methods.push_back(fd->service(s)->method(m));
-      }
-    }
-  }
-  return methods;
+  return testing::ApiMethods(CAREERS_API_PROTO_FILES);
 }
 
 // "careers.v1.ProfileService/GetProfile", as the policy is asked.

@@ -19,6 +19,7 @@
 #include "server/api/async_server.h"
 #include "server/api/call.h"
 #include "server/api/careers_rpcs.h"
+#include "server/api/health_service.h"
 #include "server/api/request_parsing.h"
 #include "tests/support/test_data.h"
 #include "tests/unit/fake_auth.h"
@@ -317,6 +318,39 @@ TEST_F(ApiTest, AReadThatDidNotMakeItsConsentCheckIsRefused) {
       runner.Run(inputs, *get, request);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(refused.status().message(), "not shared");
+}
+
+// A Watch whose reader does not keep up is cut off with a clear status
+// rather than buffered for without bound: here the health changes faster
+// than a stream may queue them.
+TEST_F(ApiTest, AWatchReaderThatFallsBehindIsCutOff) {
+  HealthService health({"careers.v1.ProfileService"});
+  health.SetServing(true);
+  AsyncServer::Options options;
+  options.listen = "127.0.0.1:0";
+  options.workers = 1;
+  AsyncServer server(options, runner_, table_, health.Methods());
+  const absl::StatusOr<int> port = server.Start();
+  ASSERT_TRUE(port.ok()) << port.status();
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(*port),
+                          grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  auto watch = stub->Watch(&context, grpc::health::v1::HealthCheckRequest());
+  grpc::health::v1::HealthCheckResponse heard;
+  ASSERT_TRUE(watch->Read(&heard));
+  EXPECT_EQ(health.watchers(), 1);
+  for (int i = 0; i < 200; ++i) health.SetServing(i % 2 == 1);
+  int read = 0;
+  while (watch->Read(&heard)) ++read;
+  const grpc::Status ended = watch->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << ended.error_message();
+  EXPECT_THAT(ended.error_message(), HasSubstr("fell too far behind"));
+  EXPECT_LT(read, 200);
+  server.Shutdown(absl::Now(), absl::Now() + absl::Seconds(1));
 }
 
 TEST(Deadlines, DefaultCapAndOwn) {

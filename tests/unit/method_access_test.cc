@@ -20,6 +20,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "gtest/gtest.h"
+#include "tests/unit/api_methods.h"
 
 namespace careers::domain {
 namespace {
@@ -29,29 +30,9 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 
-// Every method of every service in the API's proto files. A file is in
-// the binary only if something refers to it: one message per file is
-// named here.
+// Every method of every service in the API's proto files.
 std::vector<const MethodDescriptor*> AllMethods() {
-  const Descriptor* linked[] = {
-      v1::Appointment::descriptor(), v1::Consent::descriptor(),
-      v1::Organisation::descriptor(), v1::Profile::descriptor(),
-      v1::Experience::descriptor()};
-  (void)linked;
-  std::vector<const MethodDescriptor*> methods;
-  for (absl::string_view file : absl::StrSplit(CAREERS_API_PROTO_FILES, ',')) {
-    const auto* fd =
-        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(
-            std::string(file));
-    EXPECT_NE(fd, nullptr) << file << " is not linked into the test";
-    if (fd == nullptr) continue;
-    for (int s = 0; s < fd->service_count(); ++s) {
-      for (int m = 0; m < fd->service(s)->method_count(); ++m) {
-        methods.push_back(fd->service(s)->method(m));
-      }
-    }
-  }
-  return methods;
+  return testing::ApiMethods(CAREERS_API_PROTO_FILES);
 }
 
 // "careers.v1.ProfileService/GetProfile".
