@@ -36,6 +36,7 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
   std::string default_deadline = "5s";
   std::string max_deadline = "30s";
   std::string shutdown_timeout = "15s";
+  std::string change_retention = "720h";
   std::string page_token_key_file;
   int64_t rollback_to = -1;
 
@@ -73,6 +74,11 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
                  "on SIGTERM/SIGINT, how long in-flight calls may finish "
                  "before they are cancelled")
       ->envname("CAREERS_SHUTDOWN_TIMEOUT")
+      ->capture_default_str();
+  app.add_option("--change-retention", change_retention,
+                 "how long the change feed keeps changes (720h = 30 days); "
+                 "a client with an older token must resync")
+      ->envname("CAREERS_CHANGE_RETENTION")
       ->capture_default_str();
   app.add_option("--max-message-bytes", c.max_message_bytes,
                  "largest request or response message")
@@ -148,6 +154,11 @@ std::variant<Config, int> ParseConfig(int argc, char** argv) {
     c.max_deadline = ParseDurationOrThrow("--max-deadline", max_deadline);
     c.shutdown_timeout =
         ParseDurationOrThrow("--shutdown-timeout", shutdown_timeout);
+    c.change_retention =
+        ParseDurationOrThrow("--change-retention", change_retention);
+    if (c.change_retention < absl::Minutes(1)) {
+      throw CLI::ValidationError("--change-retention", "must be at least 1m");
+    }
     c.jwt_clock_skew = ParseDurationOrThrow("--jwt-clock-skew", jwt_clock_skew);
     if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
       throw CLI::ValidationError("--tls-cert",

@@ -34,6 +34,9 @@ struct Config {
   absl::Duration default_deadline = absl::Seconds(5);
   absl::Duration max_deadline = absl::Seconds(30);
   absl::Duration shutdown_timeout = absl::Seconds(15);
+  // How long change records are kept for the feed; a token older than this
+  // must resync.
+  absl::Duration change_retention = absl::Hours(24 * 30);
   int max_message_bytes = 4 << 20;
   std::string page_token_key;  // from CAREERS_PAGE_TOKEN_KEY or a file
   std::string log_level = "info";

@@ -19,6 +19,7 @@
 #include "server/api/async_server.h"
 #include "server/api/call.h"
 #include "server/api/careers_rpcs.h"
+#include "server/api/change_streams.h"
 #include "server/api/health_service.h"
 #include "server/api/request_parsing.h"
 #include "server/auth/access_policy.h"
@@ -29,6 +30,7 @@
 #include "server/common/logging.h"
 #include "server/demo_data.h"
 #include "server/domain/booking.h"
+#include "server/domain/change_feed.h"
 #include "server/domain/consents.h"
 #include "server/domain/directory.h"
 #include "server/domain/experiences.h"
@@ -38,6 +40,7 @@
 #include "server/maintenance.h"
 #include "server/store/access_log.h"
 #include "server/store/booking_store.h"
+#include "server/store/change_store.h"
 #include "server/store/consent_store.h"
 #include "server/store/database.h"
 #include "server/store/database_probe.h"
@@ -54,6 +57,18 @@ namespace {
 
 constexpr absl::Duration kPurgeInterval = absl::Minutes(10);
 constexpr absl::Duration kOfferInterval = absl::Seconds(30);
+constexpr absl::Duration kPruneInterval = absl::Minutes(1);
+constexpr int kPruneBatch = 10000;
+
+// Who the server's own jobs act as, on the change feed.
+RequestContext MaintenanceContext(absl::string_view method) {
+  RequestContext ctx;
+  ctx.deadline = absl::Now() + absl::Seconds(10);
+  ctx.method = std::string(method);
+  ctx.principal.subject = "careers-server";
+  ctx.principal.role = auth::Role::kService;
+  return ctx;
+}
 
 // Until a mail sender exists, an outside referee's request is only logged.
 // The single-use token goes to the log only in development
@@ -224,6 +239,8 @@ int RunServer(const Config& config) {
   domain::Experiences experiences(experience_store, skill_store, profile_store,
                                   directory_store, referee_log, clock,
                                   page_tokens);
+  store::ChangeStore change_store(**db);
+  domain::ChangeFeed change_feed(change_store);
 
   // One-off commands.
   if (config.rollback_to) {
@@ -272,7 +289,8 @@ int RunServer(const Config& config) {
       authenticator, policy, access_log,
       api::DeadlinePolicy{config.default_deadline, config.max_deadline});
   std::unique_ptr<api::RpcTable> rpcs = api::CareersRpcs(
-      {profiles, directory, consents, booking, experiences, skills});
+      {profiles, directory, consents, booking, experiences, skills,
+       change_feed});
   if (absl::Status s = rpcs->Complete(); !s.ok()) return Fail(s, "starting");
 
   // Health follows the database; answered without a worker.
@@ -293,7 +311,18 @@ int RunServer(const Config& config) {
   server_options.max_message_bytes = config.max_message_bytes;
   server_options.workers = config.concurrency;
   server_options.max_queued = config.max_queued_calls;
-  api::AsyncServer server(server_options, runner, *rpcs, health.Methods());
+  // Change streams read the feed through a connection of their own, so
+  // they neither wait behind calls nor hold one of theirs.
+  std::unique_ptr<store::Database> feed_db = (**db).OpenSibling(1);
+  store::ChangeStore feed_store(*feed_db);
+  api::ChangeStreams change_streams(runner, feed_store);
+  (**db).set_change_listener([&change_streams] { change_streams.Notify(); });
+  change_streams.Start();
+  api::InlineMethods inline_methods = health.Methods();
+  inline_methods.streams.emplace_back("careers.v1.ChangeService/WatchChanges",
+                                      change_streams.Method());
+  api::AsyncServer server(server_options, runner, *rpcs,
+                          std::move(inline_methods));
   absl::StatusOr<int> port = server.Start();
   if (!port.ok()) return Fail(port.status(), "starting");
 
@@ -301,9 +330,7 @@ int RunServer(const Config& config) {
   MaintenanceLoop maintenance;
   // Waitlist offers that ran out move on to the next person.
   maintenance.Add("expire waitlist offers", kOfferInterval, [&booking] {
-    RequestContext ctx;
-    ctx.deadline = absl::Now() + absl::Seconds(10);
-    ctx.method = "maintenance/ExpireOffers";
+    RequestContext ctx = MaintenanceContext("maintenance/ExpireOffers");
     absl::StatusOr<int> expired = booking.ExpireOffers(ctx);
     if (!expired.ok()) {
       spdlog::warn("expiring waitlist offers: {}", expired.status().ToString());
@@ -313,9 +340,7 @@ int RunServer(const Config& config) {
   });
   // Referees' links that ran out: the experience goes back to its state.
   maintenance.Add("expire attestations", kPurgeInterval, [&experiences] {
-    RequestContext ctx;
-    ctx.deadline = absl::Now() + absl::Seconds(10);
-    ctx.method = "maintenance/ExpireAttestations";
+    RequestContext ctx = MaintenanceContext("maintenance/ExpireAttestations");
     absl::StatusOr<int> expired = experiences.ExpireAttestations(ctx);
     if (!expired.ok()) {
       spdlog::warn("expiring attestations: {}", expired.status().ToString());
@@ -329,6 +354,20 @@ int RunServer(const Config& config) {
     if (purged.ok() && *purged > 0)
       spdlog::info("purged {} expired request id(s)", *purged);
   });
+  // The change feed keeps --change-retention, pruned in batches.
+  maintenance.Add("prune changes", kPruneInterval,
+                  [&change_store, retention = config.change_retention] {
+                    absl::StatusOr<int> pruned = change_store.Prune(
+                        absl::Now() - retention, kPruneBatch,
+                        absl::Now() + absl::Seconds(10));
+                    if (!pruned.ok()) {
+                      spdlog::warn("pruning changes: {}",
+                                   pruned.status().ToString());
+                    } else if (*pruned > 0) {
+                      spdlog::info("pruned {} change(s) older than {}",
+                                   *pruned, absl::FormatDuration(retention));
+                    }
+                  });
   maintenance.Start();
   access_log.Start();
 
@@ -362,6 +401,9 @@ int RunServer(const Config& config) {
                absl::FormatDuration(config.shutdown_timeout));
   health.Shutdown();  // NOT_SERVING from now on; Watch streams end
   probe.Stop();       // promptly, even on a frozen database
+  // Streams end UNAVAILABLE (clients resume elsewhere with their tokens);
+  // bounded, as the feed's reader may be blocked on a frozen database.
+  const bool streams_stopped = change_streams.Stop(absl::Milliseconds(500));
   // At the drain deadline the statements still running are interrupted
   // (KILL QUERY, on a database that still answers), so a stuck write never
   // commits. On a thread of its own: a frozen database must not hold the
@@ -384,7 +426,8 @@ int RunServer(const Config& config) {
   const bool log_written = unwritten == 0;
   const bool maintenance_stopped =
       maintenance.Stop(std::max(end - absl::Now(), absl::ZeroDuration()));
-  if (!workers_stopped || !log_written || !maintenance_stopped) {
+  if (!workers_stopped || !log_written || !maintenance_stopped ||
+      !streams_stopped) {
     // Threads blocked on the database cannot be joined in time: leave
     // without them. Their transactions roll back as the connections close.
     spdlog::warn(

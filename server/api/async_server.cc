@@ -303,6 +303,15 @@ class StreamCall {
     EndLocked(status);
   }
 
+  size_t pending() {
+    absl::MutexLock lock(&mu_);
+    return pending_.size() + (writing_ ? 1 : 0);
+  }
+  bool ended() {
+    absl::MutexLock lock(&mu_);
+    return ending_;
+  }
+
   void Ref() { refs_.fetch_add(1); }
   void Unref() {
     if (refs_.fetch_sub(1) == 1) delete this;
@@ -331,8 +340,9 @@ class StreamCall {
     }
     server_->StreamOpened(this);
     opened_ = true;
+    const CallInputs inputs = server_->runner_.Prepare(ctx_, start_);
     const grpc::Status started =
-        method_->inline_stream->start(**request, StreamHandle(this));
+        method_->inline_stream->start(inputs, **request, StreamHandle(this));
     if (!started.ok()) End(started);
     Unref();
   }
@@ -446,6 +456,12 @@ bool StreamHandle::Send(const Message& message) const {
 }
 void StreamHandle::End(const grpc::Status& status) const {
   if (call_ != nullptr) call_->End(status);
+}
+size_t StreamHandle::pending() const {
+  return call_ == nullptr ? 0 : call_->pending();
+}
+bool StreamHandle::ended() const {
+  return call_ == nullptr || call_->ended();
 }
 
 // ----------------------------------------------------------- AsyncServer

@@ -85,6 +85,11 @@ class StreamHandle {
   // Queues `message`; false if the stream has ended (or just did because
   // its reader fell behind).
   bool Send(const google::protobuf::Message& message) const;
+  // Messages queued and not yet written: a sender that would rather wait
+  // than have its reader cut off sends only while this is small.
+  size_t pending() const;
+  // True once the stream is ending (End, cut off, client gone).
+  bool ended() const;
   // Ends the stream with `status` once the queued messages are written.
   void End(const grpc::Status& status) const;
   // A process-unique id of the stream.
@@ -100,11 +105,15 @@ struct InlineMethods {
   // the response from the parsed request.
   using Unary = std::function<grpc::Status(const google::protobuf::Message&,
                                            google::protobuf::Message*)>;
-  // Server streaming: called once with the parsed request and the stream,
-  // on the completion-queue thread; `on_done` is called once when the call
-  // ends for any reason (client gone, End, shutdown).
+  // Server streaming: called once with the call's inputs (its metadata,
+  // read by CallRunner::Prepare), the parsed request and the stream, on
+  // the completion-queue thread, so it must not block (a stream that needs
+  // its caller admitted hands that to a thread of its own); `on_done` is
+  // called once when the call ends for any reason (client gone, End,
+  // shutdown).
   struct Stream {
-    std::function<grpc::Status(const google::protobuf::Message& request,
+    std::function<grpc::Status(const CallInputs& inputs,
+                               const google::protobuf::Message& request,
                                const StreamHandle& stream)>
         start;
     std::function<void(const StreamHandle& stream)> on_done;

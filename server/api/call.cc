@@ -102,12 +102,12 @@ CallInputs CallRunner::Prepare(grpc::ServerContext& context,
   return in;
 }
 
-absl::StatusOr<std::unique_ptr<google::protobuf::Message>> CallRunner::Run(
-    const CallInputs& inputs, const Rpc& rpc,
-    const google::protobuf::Message& request) const {
+absl::StatusOr<RequestContext> CallRunner::Admit(
+    const CallInputs& inputs, absl::string_view method,
+    const google::protobuf::Message& request, ConsentInRead* consent) const {
   RequestContext ctx;
   ctx.deadline = inputs.deadline;
-  ctx.method = rpc.name;
+  ctx.method = std::string(method);
   ctx.request_id = inputs.request_id;
   absl::StatusOr<auth::Principal> principal =
       authenticator_.Authenticate(inputs.authorization, ctx.deadline);
@@ -117,23 +117,38 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> CallRunner::Run(
   ctx.access_reason = *inputs.access_reason;
   ctx.visibility = policy_.VisibilityFor(ctx.principal);
 
-  const v1::MethodAccess* access = domain::MethodAccessOf(rpc.name);
+  const v1::MethodAccess* access = domain::MethodAccessOf(method);
   const std::string resource =
       access == nullptr ? "" : domain::ResourceOf(*access, request);
-  ConsentInRead consent;
-  ctx.consent_in_read = &consent;
+  ctx.consent_in_read = consent;
   absl::StatusOr<auth::AccessGrant> grant =
-      policy_.Check(ctx, rpc.name, resource);
+      policy_.Check(ctx, method, resource);
   if (!grant.ok()) return grant.status();
   ctx.record_access =
       grant->person_data && ctx.principal.role != auth::Role::kPerson;
   errors::FieldViolations violations;
   checks::CheckTimeRanges(request, violations);
   if (!violations.empty()) return violations.ToStatus();
+  if (consent != nullptr && consent->organisation_id.empty()) {
+    ctx.consent_in_read = nullptr;
+  }
+  return ctx;
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> CallRunner::Run(
+    const CallInputs& inputs, const Rpc& rpc,
+    const google::protobuf::Message& request) const {
+  ConsentInRead consent;
+  absl::StatusOr<RequestContext> admitted =
+      Admit(inputs, rpc.name, request, &consent);
+  if (!admitted.ok()) return admitted.status();
+  RequestContext& ctx = *admitted;
+  const v1::MethodAccess* access = domain::MethodAccessOf(rpc.name);
+  const std::string resource =
+      access == nullptr ? "" : domain::ResourceOf(*access, request);
 
   std::vector<domain::PersonalRead> noted;
   ctx.noted_reads = &noted;
-  if (consent.organisation_id.empty()) ctx.consent_in_read = nullptr;
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> response =
       rpc.invoke(ctx, request);
   if (!response.ok()) return response.status();

@@ -67,6 +67,18 @@ class CallRunner {
   // metadata. Call it once, before the call is answered.
   CallInputs Prepare(grpc::ServerContext& context, absl::Time now) const;
 
+  // What every call passes before its domain function: authenticates the
+  // caller, checks the access reason, asks the access policy about the
+  // resource `method`'s option names, and checks the request's timestamp
+  // and date ranges. The context for the call, or the status to answer
+  // with. `consent` receives a consent check left to the read (may be null
+  // for methods that have none). For Run, and for streams that admit their
+  // caller once when they open (WatchChanges).
+  absl::StatusOr<RequestContext> Admit(const CallInputs& inputs,
+                                       absl::string_view method,
+                                       const google::protobuf::Message& request,
+                                       ConsentInRead* consent) const;
+
   // Runs `rpc` for `request` (a message of its input type): the response,
   // or the status to answer with.
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Run(

@@ -1,6 +1,7 @@
 #include "server/api/careers_rpcs.h"
 
 #include "careers/v1/booking_service.pb.h"
+#include "careers/v1/change_service.pb.h"
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
@@ -16,11 +17,13 @@ std::vector<const google::protobuf::ServiceDescriptor*> CareersServices() {
   (void)v1::GetConsentRequest::descriptor();
   (void)v1::GetAppointmentRequest::descriptor();
   (void)v1::GetExperienceRequest::descriptor();
+  (void)v1::ListChangesRequest::descriptor();
   return {pool->FindServiceByName("careers.v1.ProfileService"),
           pool->FindServiceByName("careers.v1.DirectoryService"),
           pool->FindServiceByName("careers.v1.ConsentService"),
           pool->FindServiceByName("careers.v1.BookingService"),
-          pool->FindServiceByName("careers.v1.SkillsService")};
+          pool->FindServiceByName("careers.v1.SkillsService"),
+          pool->FindServiceByName("careers.v1.ChangeService")};
 }
 
 void BindProfileService(RpcTable& table, domain::Profiles& profiles) {
@@ -117,6 +120,10 @@ void BindSkillsService(RpcTable& table, domain::Experiences& experiences,
       .Bind(skills, &domain::Skills::ImportSkills);
 }
 
+void BindChangeService(RpcTable& table, domain::ChangeFeed& changes) {
+  table.Bind(changes, &domain::ChangeFeed::ListChanges);
+}
+
 std::unique_ptr<RpcTable> CareersRpcs(const CareersDomain& domain) {
   auto table = std::make_unique<RpcTable>(CareersServices());
   BindProfileService(*table, domain.profiles);
@@ -124,6 +131,7 @@ std::unique_ptr<RpcTable> CareersRpcs(const CareersDomain& domain) {
   BindConsentService(*table, domain.consents);
   BindBookingService(*table, domain.booking);
   BindSkillsService(*table, domain.experiences, domain.skills);
+  BindChangeService(*table, domain.changes);
   return table;
 }
 

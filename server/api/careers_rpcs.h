@@ -5,6 +5,7 @@
 
 #include "server/api/rpc_table.h"
 #include "server/domain/booking.h"
+#include "server/domain/change_feed.h"
 #include "server/domain/consents.h"
 #include "server/domain/directory.h"
 #include "server/domain/experiences.h"
@@ -21,6 +22,7 @@ struct CareersDomain {
   domain::Booking& booking;
   domain::Experiences& experiences;
   domain::Skills& skills;
+  domain::ChangeFeed& changes;
 };
 
 // The careers.v1 services.
@@ -34,6 +36,8 @@ void BindConsentService(RpcTable& table, domain::Consents& consents);
 void BindBookingService(RpcTable& table, domain::Booking& booking);
 void BindSkillsService(RpcTable& table, domain::Experiences& experiences,
                        domain::Skills& skills);
+// ListChanges; WatchChanges is a stream (api/change_streams.h).
+void BindChangeService(RpcTable& table, domain::ChangeFeed& changes);
 
 // Every careers.v1 RPC bound to the domain function that serves it: one
 // line each. What an RPC may do, and to what, is its method option in the

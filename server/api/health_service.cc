@@ -73,7 +73,8 @@ InlineMethods HealthService::Methods() {
                                return List(request, response);
                              });
   InlineMethods::Stream watch;
-  watch.start = [this](const google::protobuf::Message& request,
+  watch.start = [this](const CallInputs&,
+                       const google::protobuf::Message& request,
                        const StreamHandle& stream) {
     return StartWatch(request, stream);
   };

@@ -59,6 +59,8 @@ absl::Status RpcTable::Complete() const {
   for (const auto* service : services_) {
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* method = service->method(i);
+      // Streams are answered by the server's stream handlers, not workers.
+      if (method->server_streaming()) continue;
       const std::string name =
           absl::StrCat(service->full_name(), "/", method->name());
       if (by_name_.find(name) == by_name_.end()) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "careers/v1/booking_service.pb.h"
+#include "careers/v1/change_service.pb.h"
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
@@ -33,6 +34,7 @@ const MethodMap& Methods() {
         v1::Consent::descriptor()->file(),
         v1::Appointment::descriptor()->file(),
         v1::Experience::descriptor()->file(),
+        v1::Change::descriptor()->file(),
     };
     auto* map = new MethodMap;
     for (const google::protobuf::FileDescriptor* file : files) {
@@ -100,6 +102,7 @@ bool ReadsOnly(const v1::MethodAccess& access) {
     case v1::MethodAccess::BOOKING_READ:
     case v1::MethodAccess::APPOINTMENT_LIST:
     case v1::MethodAccess::SKILLS_READ:
+    case v1::MethodAccess::CHANGES_READ:
       return true;
     default:
       return false;

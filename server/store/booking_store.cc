@@ -30,6 +30,9 @@ using domain::OfferTerms;
 using domain::Page;
 using domain::schedule::AdviserCalendar;
 using rows::DataError;
+using rows::DetailsOf;
+using rows::ParseDetails;
+using rows::BindOptionalTime;
 using rows::EnumOf;
 using rows::IdOf;
 using rows::ListRows;
@@ -70,32 +73,8 @@ bool IsCheckViolation(const sql::SQLException& e) {
          e.getErrorCode() == kCheckFailedMySql;
 }
 
-// The whole resource but its etag, as `details` holds it.
-template <typename T>
-std::string DetailsOf(const T& resource) {
-  T details = resource;
-  details.clear_etag();
-  return details.SerializeAsString();
-}
-std::string DetailsOf(const v1::AvailabilityRule& rule) {  // has no etag
-  return rule.SerializeAsString();
-}
 
-template <typename T>
-void ParseDetails(sql::ResultSet& rs, int column, T& resource) {
-  if (!resource.ParseFromString(GetString(rs, column))) {
-    throw DataError(absl::StrCat(T::descriptor()->name(), " details"));
-  }
-}
 
-void BindOptionalTime(Statement& s, bool has,
-                      const google::protobuf::Timestamp& t) {
-  if (has) {
-    s.Bind(FromProtoTimestamp(t));
-  } else {
-    s.BindNull();
-  }
-}
 
 // The latest time an appointment records a change at: what its row's
 // update_time says (the message has no update_time of its own).
@@ -347,10 +326,11 @@ constexpr int kMaxOfferCandidates = 50;
 // not in the future. The queue's rows are locked; the people's own
 // appointments are read as committed (a booking racing the offer is caught
 // when the offer is accepted, by the booking's own checks).
-void OfferFreedSeat(Connection& c, const RequestContext& ctx,
-                    const std::string& adviser_id, const std::string& type_id,
-                    absl::Time start, const OfferTerms& offer) {
+void OfferFreedSeat(UnitOfWork& unit, const std::string& adviser_id,
+                    const std::string& type_id, absl::Time start,
+                    const OfferTerms& offer) {
   if (start <= offer.now) return;
+  Connection& c = unit.connection();
   std::vector<WaitlistEntry> waiting;
   {
     auto rs = c.Prepare(absl::StrCat(
@@ -384,12 +364,13 @@ void OfferFreedSeat(Connection& c, const RequestContext& ctx,
                                                offer.now, ""))) {
       continue;
     }
+    const WaitlistEntry waiting_entry = next;
     next.set_state(WaitlistEntry::OFFERED);
     *next.mutable_offer_time() = ToProtoTimestamp(offer.now);
     *next.mutable_offer_expire_time() =
         ToProtoTimestamp(std::min(offer.now + offer.ttl, start));
     WriteEntry(c, next);
-    WriteAccessEventFor(c, ctx, next);
+    unit.Updated(waiting_entry, next);
     return;
   }
 }
@@ -543,7 +524,8 @@ absl::StatusOr<v1::AppointmentType> BookingStore::CreateAppointmentType(
     const v1::AppointmentType& type, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::AppointmentType>(
       db_, ctx, "CreateAppointmentType", key,
-      [&](Connection& c) -> absl::StatusOr<v1::AppointmentType> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::AppointmentType> {
+        Connection& c = unit.connection();
         v1::AppointmentType created = type;
         created.set_name(names::Name(kAppointmentTypes, id));
         created.clear_etag();
@@ -621,7 +603,8 @@ absl::StatusOr<v1::AppointmentType> BookingStore::UpdateAppointmentType(
             .Query();
       },
       TypeFromRow, rows::WithoutConnection<v1::AppointmentType>(mutate),
-      [&](Connection& c, const v1::AppointmentType& t) -> absl::Status {
+      [&](UnitOfWork& unit, const v1::AppointmentType& t) -> absl::Status {
+        Connection& c = unit.connection();
         Statement update = c.Prepare(
             "UPDATE appointment_types SET organisation_id = ?, "
             "display_name = ?, details = ?, version = version + 1, "
@@ -648,7 +631,8 @@ absl::StatusOr<v1::AvailabilityRule> BookingStore::CreateAvailabilityRule(
     const domain::IdempotencyKey* key) {
   return CreateOnce<v1::AvailabilityRule>(
       db_, ctx, "CreateAvailabilityRule", key,
-      [&](Connection& c) -> absl::StatusOr<v1::AvailabilityRule> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::AvailabilityRule> {
+        Connection& c = unit.connection();
         // The adviser's row lock orders this with bookings, which read the
         // rules under it.
         if (!c.Prepare("SELECT id FROM advisers WHERE id = ? AND "
@@ -744,13 +728,20 @@ absl::Status BookingStore::DeleteAvailabilityRule(const RequestContext& ctx,
                                                   const std::string& id) {
   uint64_t deleted = 0;
   absl::Status status =
-      db_.Transact("DeleteAvailabilityRule", ctx.deadline, [&](Connection& c) {
-        deleted = c.Prepare(
-                       "DELETE FROM availability_rules WHERE adviser_id = ? "
-                       "AND id = ?")
+      Write(db_, ctx, "DeleteAvailabilityRule", [&](UnitOfWork& unit) {
+        deleted = unit.connection()
+                      .Prepare(
+                          "DELETE FROM availability_rules WHERE adviser_id = "
+                          "? AND id = ?")
                       .Bind(adviser_id)
                       .Bind(id)
                       .Execute();
+        if (deleted > 0) {
+          v1::AvailabilityRule rule;
+          rule.set_name(names::ChildName(names::kAdvisers, adviser_id,
+                                         kAvailabilityRules, id));
+          unit.Deleted(rule);
+        }
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -810,11 +801,12 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
     const domain::IdempotencyKey* key, const domain::BookingDecision& decide) {
   BookingPlan result;
   absl::Status status =
-      db_.Transact("Book", ctx.deadline, [&](Connection& c) -> absl::Status {
+      Write(db_, ctx, "Book", [&](UnitOfWork& unit) -> absl::Status {
+        Connection& c = unit.connection();
         result = BookingPlan{};
         if (key != nullptr) {
           absl::StatusOr<std::optional<std::string>> replay =
-              ClaimRequestId(c, *key, absl::Now());
+              unit.Claim(*key);
           if (!replay.ok()) return replay.status();
           if (replay->has_value()) {
             if (!result.appointment.ParseFromString(**replay)) {
@@ -990,7 +982,7 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
             // A group seat left by a reschedule goes to the waitlist, as
             // on a cancellation.
             if (replacing_seats > 1) {
-              OfferFreedSeat(c, ctx, IdOf(plan.replaced->adviser()),
+              OfferFreedSeat(unit, IdOf(plan.replaced->adviser()),
                              IdOf(plan.replaced->appointment_type()),
                              FromProtoTimestamp(plan.replaced->start_time()),
                              target.offer);
@@ -1087,10 +1079,10 @@ absl::StatusOr<BookingPlan> BookingStore::Book(
                                            accepting->create_time,
                                            accepting->version + 1));
         }
-        if (key != nullptr) RecordResponse(c, *key, a);
-        WriteAccessEventFor(c, ctx, a);
-        if (plan.replaced) WriteAccessEventFor(c, ctx, *plan.replaced);
-        if (plan.accepted) WriteAccessEventFor(c, ctx, *plan.accepted);
+        if (key != nullptr) unit.RecordResponse(*key, a);
+        unit.Created(a);
+        if (plan.replaced) unit.Updated(replacing->value, *plan.replaced);
+        if (plan.accepted) unit.Updated(accepting->value, *plan.accepted);
         result = std::move(plan);
         return absl::OkStatus();
       });
@@ -1183,7 +1175,8 @@ absl::StatusOr<Appointment> BookingStore::UpdateAppointment(
         return row;
       },
       rows::WithoutConnection<Appointment>(mutate),
-      [&](Connection& c, const Appointment& a) -> absl::Status {
+      [&](UnitOfWork& unit, const Appointment& a) -> absl::Status {
+        Connection& c = unit.connection();
         if (!SameBooking(a, before)) {
           return absl::InternalError(
               "an appointment's booking must not change; cancel and book");
@@ -1194,7 +1187,7 @@ absl::StatusOr<Appointment> BookingStore::UpdateAppointment(
         if (IsLive(before.state()) && !IsLive(a.state())) {
           CancelReminders(c, id, ChangeTime(a));
           if (seats > 1) {
-            OfferFreedSeat(c, ctx, IdOf(a.adviser()),
+            OfferFreedSeat(unit, IdOf(a.adviser()),
                            IdOf(a.appointment_type()),
                            FromProtoTimestamp(a.start_time()), offer);
           }
@@ -1212,7 +1205,8 @@ absl::StatusOr<WaitlistEntry> BookingStore::CreateWaitlistEntry(
     const domain::WaitlistJoinDecision& decide) {
   return CreateOnce<WaitlistEntry>(
       db_, ctx, "CreateWaitlistEntry", key,
-      [&](Connection& c) -> absl::StatusOr<WaitlistEntry> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<WaitlistEntry> {
+        Connection& c = unit.connection();
         const std::string profile_id = names::ProfileIdOf(entry.profile());
         if (!rows::LockProfileForChild(c, profile_id)) {
           return errors::NotFound(kProfileType, entry.profile());
@@ -1359,7 +1353,8 @@ absl::StatusOr<WaitlistEntry> BookingStore::UpdateWaitlistEntry(
         return row;
       },
       rows::WithoutConnection<WaitlistEntry>(mutate),
-      [&](Connection& c, const WaitlistEntry& e) -> absl::Status {
+      [&](UnitOfWork& unit, const WaitlistEntry& e) -> absl::Status {
+        Connection& c = unit.connection();
         if (!SameSession(e, before)) {
           return absl::InternalError(
               "a waitlist entry's person and session must not change");
@@ -1370,7 +1365,7 @@ absl::StatusOr<WaitlistEntry> BookingStore::UpdateWaitlistEntry(
         if (before.state() == WaitlistEntry::OFFERED &&
             e.state() != WaitlistEntry::OFFERED &&
             e.state() != WaitlistEntry::ACCEPTED) {
-          OfferFreedSeat(c, ctx, IdOf(e.adviser()), IdOf(e.appointment_type()),
+          OfferFreedSeat(unit, IdOf(e.adviser()), IdOf(e.appointment_type()),
                          FromProtoTimestamp(e.start_time()), offer);
         }
         return absl::OkStatus();
@@ -1383,8 +1378,9 @@ absl::StatusOr<int> BookingStore::ExpireOffers(const RequestContext& ctx,
                                                int limit) {
   if (limit <= 0) return 0;
   int expired = 0;
-  absl::Status status = db_.Transact(
-      "ExpireOffers", ctx.deadline, [&](Connection& c) -> absl::Status {
+  absl::Status status = Write(
+      db_, ctx, "ExpireOffers", [&](UnitOfWork& unit) -> absl::Status {
+        Connection& c = unit.connection();
         std::vector<WaitlistEntry> due;
         {
           auto rs =
@@ -1399,11 +1395,12 @@ absl::StatusOr<int> BookingStore::ExpireOffers(const RequestContext& ctx,
           while (rs->next()) due.push_back(EntryFromRow(*rs).value);
         }
         for (WaitlistEntry& e : due) {
+          const WaitlistEntry offered = e;
           e.set_state(WaitlistEntry::EXPIRED);
           e.clear_etag();
           WriteEntry(c, e);
-          WriteAccessEventFor(c, ctx, e);
-          OfferFreedSeat(c, ctx, IdOf(e.adviser()), IdOf(e.appointment_type()),
+          unit.Updated(offered, e);
+          OfferFreedSeat(unit, IdOf(e.adviser()), IdOf(e.appointment_type()),
                          FromProtoTimestamp(e.start_time()), offer);
         }
         expired = static_cast<int>(due.size());

@@ -11,6 +11,7 @@ namespace careers::store {
 namespace {
 
 using domain::GuardianLinkRow;
+using rows::BindOptionalTime;
 using rows::EnumOf;
 using rows::NullableString;
 using rows::NullableTime;
@@ -45,14 +46,6 @@ void BindOptionalActor(Statement& s, bool has, const v1::Actor& actor) {
   }
 }
 
-void BindOptionalTime(Statement& s, bool has,
-                      const google::protobuf::Timestamp& t) {
-  if (has) {
-    s.Bind(FromProtoTimestamp(t));
-  } else {
-    s.BindNull();
-  }
-}
 
 // --------------------------------------------------------------- consents
 
@@ -181,7 +174,8 @@ absl::StatusOr<v1::Consent> ConsentStore::CreateConsent(
     const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Consent>(
       db_, ctx, "CreateConsent", key,
-      [&](Connection& c) -> absl::StatusOr<v1::Consent> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::Consent> {
+        Connection& c = unit.connection();
         if (!rows::LockProfileForChild(c, profile_id)) {
           return errors::NotFound(kProfileType,
                                   names::Name(names::kProfiles, profile_id));
@@ -278,7 +272,8 @@ absl::StatusOr<v1::Consent> ConsentStore::UpdateConsent(
             .Query();
       },
       ConsentFromRow, rows::WithoutConnection<v1::Consent>(mutate),
-      [&](Connection& c, const v1::Consent& consent) {
+      [&](UnitOfWork& unit, const v1::Consent& consent) {
+        Connection& c = unit.connection();
         Statement update = c.Prepare(
             "UPDATE consents SET state = ?, withdraw_time = ?, "
             "withdrawn_by_subject = ?, "
@@ -309,7 +304,8 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::CreateGuardianLink(
   bool inserted = false;
   absl::StatusOr<v1::GuardianLink> created = CreateOnce<v1::GuardianLink>(
       db_, ctx, "CreateGuardianLink", key,
-      [&](Connection& c) -> absl::StatusOr<v1::GuardianLink> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::GuardianLink> {
+        Connection& c = unit.connection();
         const std::optional<absl::CivilDay> born =
             rows::LockProfileForChild(c, profile_id);
         if (!born) {
@@ -399,8 +395,9 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::UpdateGuardianLink(
     const RequestContext& ctx, const std::string& profile_id,
     const std::string& id, const domain::Mutation<GuardianLinkRow>& mutate) {
   GuardianLinkRow result;
-  absl::Status status = db_.Transact(
-      "UpdateGuardianLink", ctx.deadline, [&](Connection& c) -> absl::Status {
+  absl::Status status = Write(
+      db_, ctx, "UpdateGuardianLink", [&](UnitOfWork& unit) -> absl::Status {
+        Connection& c = unit.connection();
         std::optional<Row<GuardianLinkRow>> row;
         {
           auto rs =
@@ -431,8 +428,8 @@ absl::StatusOr<GuardianLinkRow> ConsentStore::UpdateGuardianLink(
         BindOptionalTime(update, l.has_end_time(), l.end_time());
         BindOptionalActor(update, l.has_ended_by(), l.ended_by());
         update.Bind(profile_id).Bind(id).Execute();
-        WriteAccessEvent(c, ctx, row->value.link.name());
         updated.link.set_name(row->value.link.name());
+        unit.Updated(row->value.link, updated.link);
         updated.link.set_etag(
             MakeEtag(updated.link.name(), row->create_time, row->version + 1));
         result = std::move(updated);

@@ -1,6 +1,7 @@
 #ifndef CAREERS_SERVER_STORE_DATABASE_H_
 #define CAREERS_SERVER_STORE_DATABASE_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -104,6 +105,16 @@ class Database {
   // nor lose theirs when InterruptAll closes this pool at shutdown.
   std::unique_ptr<Database> OpenSibling(int pool_size) const;
 
+  // Told after each write that committed change records (store::Write),
+  // on the writer's thread: it must be quick (the change feed's wake-up).
+  // Set once, before any write.
+  void set_change_listener(std::function<void()> listener) {
+    change_listener_ = std::move(listener);
+  }
+  void NotifyChanges() const {
+    if (change_listener_) change_listener_();
+  }
+
   ConnectionPool& pool() { return *pool_; }
   ServerFlavor flavor() const { return flavor_; }
   const DbTarget& target() const { return options_.target; }
@@ -120,6 +131,8 @@ class Database {
   const DatabaseOptions options_;
   const ServerFlavor flavor_;
   std::unique_ptr<ConnectionPool> pool_;
+
+  std::function<void()> change_listener_;
 
   std::mutex ping_mu_;
   std::unique_ptr<Connection> ping_connection_;  // guarded by ping_mu_

@@ -32,6 +32,7 @@ constexpr char kAdviserType[] = "careers.uk/Adviser";
 constexpr char kLocationType[] = "careers.uk/Location";
 
 using rows::DataError;
+using rows::ParseDetails;
 using rows::EnumOf;
 using rows::IdOf;
 using rows::ListRows;
@@ -44,13 +45,6 @@ template <typename T>
 using FromRow = Row<T> (*)(sql::ResultSet&);
 using Query = absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)>;
 
-// `details` holds the fields without columns; NULL means none.
-template <typename T>
-void ParseDetails(sql::ResultSet& rs, int column, T& resource) {
-  if (!rs.isNull(column) && !resource.ParseFromString(GetString(rs, column))) {
-    throw DataError(absl::StrCat(T::descriptor()->name(), " details"));
-  }
-}
 
 template <typename T>
 void SetTimes(T& resource, const Row<T>& row, sql::ResultSet& rs,
@@ -309,7 +303,8 @@ absl::StatusOr<v1::Organisation> DirectoryStore::CreateOrganisation(
     const v1::Organisation& organisation, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Organisation>(
       db_, ctx, "CreateOrganisation", key,
-      [&](Connection& c) -> absl::StatusOr<v1::Organisation> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::Organisation> {
+        Connection& c = unit.connection();
         Statement insert = c.Prepare(
             absl::StrCat("INSERT INTO organisations (", kOrganisationColumns,
                          ") VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)"));
@@ -400,7 +395,8 @@ absl::StatusOr<v1::Organisation> DirectoryStore::UpdateOrganisation(
         };
         return mutate(o, parents);
       },
-      [&](Connection& c, const v1::Organisation& o) {
+      [&](UnitOfWork& unit, const v1::Organisation& o) {
+        Connection& c = unit.connection();
         Statement update = c.Prepare(
             "UPDATE organisations SET display_name = ?, kind = ?, region = ?, "
             "parent_id = ?, website_uri = ?, version = version + 1, "
@@ -424,7 +420,8 @@ absl::StatusOr<v1::Adviser> DirectoryStore::CreateAdviser(
   } forget{this};
   return CreateOnce<v1::Adviser>(
       db_, ctx, "CreateAdviser", key,
-      [&](Connection& c) -> absl::StatusOr<v1::Adviser> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::Adviser> {
+        Connection& c = unit.connection();
         Statement insert = c.Prepare(
             absl::StrCat("INSERT INTO advisers (", kAdviserColumns,
                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, NULL)"));
@@ -509,7 +506,8 @@ absl::StatusOr<v1::Adviser> DirectoryStore::UpdateAdviser(
             .Query();
       },
       AdviserFromRow, [&](Connection&, v1::Adviser& a) { return mutate(a); },
-      [&](Connection& c, const v1::Adviser& a) -> absl::Status {
+      [&](UnitOfWork& unit, const v1::Adviser& a) -> absl::Status {
+        Connection& c = unit.connection();
         Statement update = c.Prepare(
             "UPDATE advisers SET organisation_id = ?, display_name = ?, "
             "language_codes = ?, active = ?, email = ?, subject = ?, "
@@ -542,7 +540,8 @@ absl::StatusOr<v1::Location> DirectoryStore::CreateLocation(
     const v1::Location& location, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Location>(
       db_, ctx, "CreateLocation", key,
-      [&](Connection& c) -> absl::StatusOr<v1::Location> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::Location> {
+        Connection& c = unit.connection();
         Statement insert =
             c.Prepare(absl::StrCat("INSERT INTO locations (", kLocationColumns,
                                    ") VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)"));
@@ -612,7 +611,8 @@ absl::StatusOr<v1::Location> DirectoryStore::UpdateLocation(
             .Query();
       },
       LocationFromRow, [&](Connection&, v1::Location& l) { return mutate(l); },
-      [&](Connection& c, const v1::Location& l) {
+      [&](UnitOfWork& unit, const v1::Location& l) {
+        Connection& c = unit.connection();
         Statement update = c.Prepare(
             "UPDATE locations SET organisation_id = ?, display_name = ?, "
             "kind = ?, time_zone = ?, details = ?, version = version + 1, "

@@ -26,6 +26,8 @@ using domain::Page;
 using domain::StoredAttestation;
 using google::protobuf::util::MessageDifferencer;
 using rows::DataError;
+using rows::DetailsOf;
+using rows::ParseDetails;
 using rows::EnumOf;
 using rows::NullableString;
 using rows::Row;
@@ -50,20 +52,7 @@ std::string AttestationName(const std::string& profile_id,
                       kAttestations, "/", id);
 }
 
-// The whole resource but its etag, as `details` holds it.
-template <typename T>
-std::string DetailsOf(const T& resource) {
-  T details = resource;
-  details.clear_etag();
-  return details.SerializeAsString();
-}
 
-template <typename T>
-void ParseDetails(sql::ResultSet& rs, int column, T& resource) {
-  if (!resource.ParseFromString(GetString(rs, column))) {
-    throw DataError(absl::StrCat(T::descriptor()->name(), " details"));
-  }
-}
 
 bool SameContent(const google::protobuf::Message& a,
                  const google::protobuf::Message& b) {
@@ -221,7 +210,8 @@ absl::StatusOr<Experience> ExperienceStore::CreateExperience(
     const domain::IdempotencyKey* key) {
   return CreateOnce<Experience>(
       db_, ctx, "CreateExperience", key,
-      [&](Connection& c) -> absl::StatusOr<Experience> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<Experience> {
+        Connection& c = unit.connection();
         if (!rows::LockProfileForChild(c, profile_id)) {
           return errors::NotFound(kProfileType,
                                   names::Name(names::kProfiles, profile_id));
@@ -314,7 +304,8 @@ absl::StatusOr<ExperienceChange> ExperienceStore::Change(
     const domain::Mutation<ExperienceChange>& mutate) {
   ExperienceChange result;
   absl::Status status =
-      db_.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
+      Write(db_, ctx, what, [&](UnitOfWork& unit) -> absl::Status {
+        Connection& c = unit.connection();
         std::optional<Row<Experience>> experience;
         {
           auto rs = LockExperience(c, profile_id, experience_id);
@@ -370,7 +361,7 @@ absl::StatusOr<ExperienceChange> ExperienceStore::Change(
             WriteSkills(c, profile_id, experience_id, e,
                         /*replace_existing=*/true);
           }
-          WriteAccessEventFor(c, ctx, e);
+          unit.Updated(experience->value, e);
           e.set_etag(MakeEtag(e.name(), experience->create_time,
                               experience->version + 1));
         }
@@ -388,7 +379,7 @@ absl::StatusOr<ExperienceChange> ExperienceStore::Change(
           if (!SameContent(a, before.attestation)) {
             UpdateAttestationRow(c, profile_id, experience_id,
                                  rows::IdOf(a.name()), a);
-            WriteAccessEventFor(c, ctx, a);
+            unit.Updated(before.attestation, a);
             a.set_etag(MakeEtag(a.name(), attestation->create_time,
                                 attestation->version + 1));
           }
@@ -415,7 +406,8 @@ absl::StatusOr<Attestation> ExperienceStore::CreateAttestation(
     const domain::AttestationDecision& decide) {
   return CreateOnce<Attestation>(
       db_, ctx, "CreateAttestation", key,
-      [&](Connection& c) -> absl::StatusOr<Attestation> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<Attestation> {
+        Connection& c = unit.connection();
         {
           auto rs = c.Prepare("SELECT id FROM profiles WHERE id = ? FOR UPDATE")
                         .Bind(profile_id)
@@ -504,7 +496,7 @@ absl::StatusOr<Attestation> ExperienceStore::CreateAttestation(
             WriteSkills(c, profile_id, experience_id, e,
                         /*replace_existing=*/true);
           }
-          WriteAccessEventFor(c, ctx, e);
+          unit.Updated(experience->value, e);
         }
         created.set_etag(MakeEtag(created.name(), create, 1));
         return created;

@@ -204,7 +204,8 @@ absl::StatusOr<v1::Profile> ProfileStore::CreateProfile(
     const v1::Profile& profile, const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Profile>(
       db_, ctx, "CreateProfile", key,
-      [&](Connection& c) -> absl::StatusOr<v1::Profile> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::Profile> {
+        Connection& c = unit.connection();
         Statement insert = c.Prepare(
             absl::StrCat("INSERT INTO profiles (", kProfileColumns,
                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"));
@@ -374,7 +375,8 @@ absl::StatusOr<v1::Profile> ProfileStore::UpdateProfile(
             .Query();
       },
       ProfileFromRow, rows::WithoutConnection<v1::Profile>(mutate),
-      [&](Connection& c, const v1::Profile& p) {
+      [&](UnitOfWork& unit, const v1::Profile& p) {
+        Connection& c = unit.connection();
         Statement update = c.Prepare(
             "UPDATE profiles SET given_name = ?, family_name = ?, birth_date = "
             "?, "
@@ -396,7 +398,8 @@ absl::StatusOr<v1::Goal> ProfileStore::CreateGoal(
     const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Goal>(
       db_, ctx, "CreateGoal", key,
-      [&](Connection& c) -> absl::StatusOr<v1::Goal> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::Goal> {
+        Connection& c = unit.connection();
         if (!LockProfileForChild(c, profile_id)) {
           return errors::NotFound(kProfileType,
                                   names::Name(names::kProfiles, profile_id));
@@ -477,7 +480,8 @@ absl::StatusOr<v1::Goal> ProfileStore::UpdateGoal(
             .Query();
       },
       GoalFromRow, rows::WithoutConnection<v1::Goal>(mutate),
-      [&](Connection& c, const v1::Goal& g) {
+      [&](UnitOfWork& unit, const v1::Goal& g) {
+        Connection& c = unit.connection();
         Statement update = c.Prepare(
             "UPDATE goals SET title = ?, description = ?, goal_type = ?, state "
             "= ?, "
@@ -504,7 +508,8 @@ absl::StatusOr<v1::Action> ProfileStore::CreateAction(
     const domain::IdempotencyKey* key) {
   return CreateOnce<v1::Action>(
       db_, ctx, "CreateAction", key,
-      [&](Connection& c) -> absl::StatusOr<v1::Action> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<v1::Action> {
+        Connection& c = unit.connection();
         if (!LockProfileForChild(c, profile_id)) {
           return errors::NotFound(kProfileType,
                                   names::Name(names::kProfiles, profile_id));
@@ -588,7 +593,8 @@ absl::StatusOr<v1::Action> ProfileStore::UpdateAction(
             .Query();
       },
       ActionFromRow, rows::WithoutConnection<v1::Action>(mutate),
-      [&](Connection& c, const v1::Action& a) {
+      [&](UnitOfWork& unit, const v1::Action& a) {
+        Connection& c = unit.connection();
         Statement update = c.Prepare(
             "UPDATE actions SET title = ?, description = ?, goal_id = ?, owner "
             "= ?, "

@@ -10,9 +10,9 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "server/domain/profile_repository.h"
-#include "server/store/access_log.h"
 #include "server/store/connection.h"
 #include "server/store/database.h"
+#include "server/store/unit_of_work.h"
 
 // AIP-155 request ids, kept in the request_log table: the first response to
 // each (scope, request_id) is stored in the same transaction as the create,
@@ -36,21 +36,21 @@ void RecordResponse(Connection& c, const domain::IdempotencyKey& key,
 absl::StatusOr<int> PurgeExpiredRequestIds(Database& db, absl::Time now,
                                            int limit);
 
-// Runs `insert` in a transaction for the caller in `ctx`, made idempotent
-// by `key` when it is set: a retry returns the first response without
-// running `insert` again. A creation goes on the caller's access record
-// (WriteAccessEvent) in the same transaction.
+// Runs `insert` as one unit of work for the caller in `ctx`, made
+// idempotent by `key` when it is set: a retry returns the first response
+// without running `insert` again. The creation goes on the caller's access
+// record and on the change feed in the same transaction (UnitOfWork).
 template <typename Resource>
 absl::StatusOr<Resource> CreateOnce(
     Database& db, const RequestContext& ctx, absl::string_view what,
     const domain::IdempotencyKey* key,
-    absl::FunctionRef<absl::StatusOr<Resource>(Connection&)> insert) {
+    absl::FunctionRef<absl::StatusOr<Resource>(UnitOfWork&)> insert) {
   Resource result;
   absl::Status status =
-      db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
+      Write(db, ctx, what, [&](UnitOfWork& unit) -> absl::Status {
         if (key != nullptr) {
           absl::StatusOr<std::optional<std::string>> replay =
-              ClaimRequestId(c, *key, absl::Now());
+              unit.Claim(*key);
           if (!replay.ok()) return replay.status();
           if (replay->has_value()) {
             if (!result.ParseFromString(**replay)) {
@@ -59,11 +59,11 @@ absl::StatusOr<Resource> CreateOnce(
             return absl::OkStatus();
           }
         }
-        absl::StatusOr<Resource> inserted = insert(c);
+        absl::StatusOr<Resource> inserted = insert(unit);
         if (!inserted.ok()) return inserted.status();
         result = *std::move(inserted);
-        if (key != nullptr) RecordResponse(c, *key, result);
-        WriteAccessEventFor(c, ctx, result);
+        if (key != nullptr) unit.RecordResponse(*key, result);
+        unit.Created(result);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

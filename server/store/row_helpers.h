@@ -20,6 +20,7 @@
 #include "server/store/access_log.h"
 #include "server/store/connection.h"
 #include "server/store/database.h"
+#include "server/store/unit_of_work.h"
 
 // The shapes every repository repeats: read one row, lock-mutate-write one
 // row, read a page of rows; and small conversions between columns and
@@ -80,6 +81,35 @@ Enum EnumOf(const std::string& text, ParseFn parse) {
   return value;
 }
 
+// The `details` column: the whole resource but its etag (which is made from
+// the row's version when read).
+template <typename T>
+std::string DetailsOf(const T& resource) {
+  const auto* etag = T::descriptor()->FindFieldByName("etag");
+  if (etag == nullptr) return resource.SerializeAsString();
+  T details = resource;
+  details.GetReflection()->ClearField(&details, etag);
+  return details.SerializeAsString();
+}
+
+// Reads a `details` column into `resource`; NULL leaves it as it is.
+template <typename T>
+void ParseDetails(sql::ResultSet& rs, int column, T& resource) {
+  if (!rs.isNull(column) && !resource.ParseFromString(GetString(rs, column))) {
+    throw DataError(absl::StrCat(T::descriptor()->name(), " details"));
+  }
+}
+
+// Binds a Timestamp field, or NULL when it is not set.
+inline void BindOptionalTime(Statement& s, bool has,
+                             const google::protobuf::Timestamp& t) {
+  if (has) {
+    s.Bind(FromProtoTimestamp(t));
+  } else {
+    s.BindNull();
+  }
+}
+
 // Escapes LIKE wildcards so a prefix matches literally.
 inline std::string LikePrefix(absl::string_view prefix) {
   std::string out;
@@ -111,8 +141,8 @@ absl::StatusOr<T> ReadOne(
 
 // Locks one row, applies `mutate` to its resource (on the same connection,
 // so it may read more under the transaction), writes it back with `write`
-// (which may still refuse with a status) and records the change
-// (WriteAccessEvent), all in one transaction. The resource's name stays
+// (which may still refuse with a status) and notes the change (access
+// record, change feed), all in one unit of work. The resource's name stays
 // what the row says; its etag is made for the new version.
 template <typename T>
 absl::StatusOr<T> UpdateOne(
@@ -120,11 +150,12 @@ absl::StatusOr<T> UpdateOne(
     absl::FunctionRef<std::unique_ptr<sql::ResultSet>(Connection&)> lock_row,
     absl::FunctionRef<Row<T>(sql::ResultSet&)> from_row,
     absl::FunctionRef<absl::Status(Connection&, T&)> mutate,
-    absl::FunctionRef<absl::Status(Connection&, const T&)> write,
+    absl::FunctionRef<absl::Status(UnitOfWork&, const T&)> write,
     absl::Status not_found) {
   T result;
   absl::Status status =
-      db.Transact(what, ctx.deadline, [&](Connection& c) -> absl::Status {
+      Write(db, ctx, what, [&](UnitOfWork& unit) -> absl::Status {
+        Connection& c = unit.connection();
         std::optional<Row<T>> row;
         {
           auto rs = lock_row(c);
@@ -134,8 +165,8 @@ absl::StatusOr<T> UpdateOne(
         T updated = row->value;
         if (absl::Status s = mutate(c, updated); !s.ok()) return s;
         updated.set_name(row->value.name());
-        if (absl::Status s = write(c, updated); !s.ok()) return s;
-        WriteAccessEventFor(c, ctx, updated);
+        if (absl::Status s = write(unit, updated); !s.ok()) return s;
+        unit.Updated(row->value, updated);
         updated.set_etag(
             MakeEtag(updated.name(), row->create_time, row->version + 1));
         result = std::move(updated);

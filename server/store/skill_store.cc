@@ -191,7 +191,8 @@ absl::StatusOr<Skill> SkillStore::CreateSkill(
     const domain::IdempotencyKey* key) {
   return CreateOnce<Skill>(
       db_, ctx, "CreateSkill", key,
-      [&](Connection& c) -> absl::StatusOr<Skill> {
+      [&](UnitOfWork& unit) -> absl::StatusOr<Skill> {
+        Connection& c = unit.connection();
         Skill created = skill;
         created.set_name(names::Name(kSkills, id));
         Statement insert =
@@ -281,8 +282,9 @@ absl::StatusOr<SkillImportCounts> SkillStore::ImportSkills(
   ids.reserve(skills.size());
   for (const Skill& skill : skills) ids.push_back(IdOf(skill.name()));
   SkillImportCounts counts;
-  absl::Status status = db_.Transact(
-      "ImportSkills", ctx.deadline, [&](Connection& c) -> absl::Status {
+  absl::Status status = Write(
+      db_, ctx, "ImportSkills", [&](UnitOfWork& unit) -> absl::Status {
+        Connection& c = unit.connection();
         counts = SkillImportCounts();
         struct Stored {
           std::string framework;
@@ -319,6 +321,7 @@ absl::StatusOr<SkillImportCounts> SkillStore::ImportSkills(
             Skill write = skill;
             *write.mutable_create_time() = ToProtoTimestamp(now);
             *write.mutable_update_time() = ToProtoTimestamp(now);
+            unit.Created(write);
             writes.push_back(std::move(write));
             continue;
           }
@@ -336,6 +339,10 @@ absl::StatusOr<SkillImportCounts> SkillStore::ImportSkills(
             continue;
           }
           ++counts.updated;
+          domain::ChangeNote note =
+              domain::UpdatedChange(it->second.details, wanted);
+          note.resource = skill.name();
+          unit.Record(std::move(note));
           Skill write = skill;
           *write.mutable_create_time() =
               ToProtoTimestamp(it->second.create_time);

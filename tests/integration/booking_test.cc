@@ -9,6 +9,8 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/proto_time.h"
@@ -186,6 +188,26 @@ class BookingTest : public ::testing::Test {
     req.set_name(name);
     req.set_attendance(Appointment::ATTENDED);
     return booking_->RecordAttendance(Ctx(), req);
+  }
+
+  // The change records after `after`, one line each: "KIND resource
+  // [field,paths] profile_id organisations".
+  std::vector<std::string> ChangesSince(int64_t after) {
+    const std::string rows = test_db_->Query(absl::StrCat(
+        "SELECT GROUP_CONCAT(CONCAT_WS(' ', kind, resource, CONCAT('[', "
+        "field_paths, ']'), IFNULL(profile_id, '-'), IF(organisations = '', "
+        "'-', organisations)) ORDER BY sequence SEPARATOR '|') FROM changes "
+        "WHERE sequence > ",
+        after));
+    if (rows.empty() || rows == "NULL") return {};
+    return absl::StrSplit(rows, '|');
+  }
+  int64_t LastChange() {
+    const std::string last =
+        test_db_->Query("SELECT last_sequence FROM change_sequence");
+    int64_t n = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(last, &n)) << last;
+    return n;
   }
 
   std::string Reminders(const std::string& appointment_name) {
@@ -678,6 +700,100 @@ TEST_F(BookingTest, WaitlistOfferAcceptAndExpiry) {
   EXPECT_EQ(Reason(accept(*w4).status()), "OFFER_EXPIRED");
   EXPECT_EQ(entry(*w4).state(), WaitlistEntry::EXPIRED);
   EXPECT_TRUE(Book(p5, "adv-1", "talk", session).ok());
+}
+
+// Every write is one unit of work that appends a change record per
+// resource it changed, in its own transaction: a refused or replayed write
+// appends none. Appointments carry their person and their adviser's
+// organisation (who may see the change); the catalogue carries neither.
+TEST_F(BookingTest, EveryBookingWriteIsAChangeInItsOwnTransaction) {
+  int64_t mark = LastChange();
+  auto since_mark = [&] {
+    std::vector<std::string> c = ChangesSince(mark);
+    mark = LastChange();
+    return c;
+  };
+  NewType("talk", [](v1::AppointmentType& t) { t.set_seats(2); });
+  EXPECT_THAT(since_mark(),
+              ElementsAre("CREATED appointmentTypes/talk [] - -"));
+  WeeklyHours("adv-1", 9, 10);
+  std::vector<std::string> rule = since_mark();
+  ASSERT_EQ(rule.size(), 1u);
+  EXPECT_THAT(rule[0], ::testing::StartsWith(
+                           "CREATED advisers/adv-1/availabilityRules/"));
+  const std::string p1 = NewProfile("c1"), p2 = NewProfile("c2"),
+                    p3 = NewProfile("c3");
+  EXPECT_EQ(since_mark().size(), 3u);
+
+  const absl::Time session = Utc(2027, 1, 8, 9);
+  absl::StatusOr<Appointment> a1 = Book(p1, "adv-1", "talk", session, "r-1");
+  ASSERT_TRUE(a1.ok()) << a1.status();
+  EXPECT_THAT(since_mark(), ElementsAre(absl::StrCat(
+                                "CREATED ", a1->name(), " [] c1 school-a")));
+  ASSERT_TRUE(Book(p1, "adv-1", "talk", session, "r-1").ok());  // a replay
+  EXPECT_THAT(since_mark(), ElementsAre());
+  ASSERT_TRUE(Book(p2, "adv-1", "talk", session).ok());
+  EXPECT_EQ(since_mark().size(), 1u);
+  EXPECT_EQ(Reason(Book(p3, "adv-1", "talk", session).status()),
+            "SESSION_FULL");  // refused: rolled back, nothing recorded
+  EXPECT_THAT(since_mark(), ElementsAre());
+
+  // A freed seat is offered in the same transaction as the cancel.
+  v1::CreateWaitlistEntryRequest join;
+  WaitlistEntry& e = *join.mutable_waitlist_entry();
+  e.set_profile(p3);
+  e.set_adviser("advisers/adv-1");
+  e.set_appointment_type("appointmentTypes/talk");
+  *e.mutable_start_time() = ToProtoTimestamp(session);
+  e.set_channel(v1::Adviser::IN_PERSON);
+  absl::StatusOr<WaitlistEntry> w3 = booking_->CreateWaitlistEntry(Ctx(), join);
+  ASSERT_TRUE(w3.ok()) << w3.status();
+  EXPECT_THAT(since_mark(), ElementsAre(absl::StrCat(
+                                "CREATED ", w3->name(), " [] c3 school-a")));
+  ASSERT_TRUE(Cancel(*a1).ok());
+  std::vector<std::string> cancel = since_mark();
+  ASSERT_EQ(cancel.size(), 2u);
+  EXPECT_THAT(cancel[0], ::testing::StartsWith(
+                             absl::StrCat("STATE_CHANGED ", w3->name(),
+                                          " [state,")));
+  EXPECT_THAT(cancel[1], ::testing::StartsWith(absl::StrCat(
+                             "STATE_CHANGED ", a1->name(), " [state,")));
+  EXPECT_THAT(cancel[1], ::testing::HasSubstr("cancel_reason"));
+
+  // A reschedule: the old one changes state, the new one is created.
+  const std::string p4 = NewProfile("c4");
+  NewType("interview");
+  WeeklyHours("adv-2", 9, 12);
+  absl::StatusOr<Appointment> a4 =
+      Book(p4, "adv-2", "interview", Utc(2027, 1, 8, 9));
+  ASSERT_TRUE(a4.ok()) << a4.status();
+  mark = LastChange();
+  absl::StatusOr<Appointment> moved = Reschedule(a4->name(), Utc(2027, 1, 8, 10));
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  std::vector<std::string> reschedule = since_mark();
+  ASSERT_EQ(reschedule.size(), 2u);
+  EXPECT_EQ(reschedule[0],
+            absl::StrCat("CREATED ", moved->name(), " [] c4 school-a"));
+  EXPECT_THAT(reschedule[1], ::testing::StartsWith(
+                                 absl::StrCat("STATE_CHANGED ", a4->name())));
+
+  // Deleting a rule is a DELETED change of its name.
+  v1::ListAvailabilityRulesRequest list;
+  list.set_parent("advisers/adv-2");
+  absl::StatusOr<v1::ListAvailabilityRulesResponse> rules =
+      booking_->ListAvailabilityRules(Ctx(), list);
+  ASSERT_TRUE(rules.ok() && rules->availability_rules_size() == 1);
+  v1::DeleteAvailabilityRuleRequest del;
+  del.set_name(rules->availability_rules(0).name());
+  ASSERT_TRUE(booking_->DeleteAvailabilityRule(Ctx(), del).ok());
+  EXPECT_THAT(since_mark(),
+              ElementsAre(absl::StrCat("DELETED ", del.name(), " [] - -")));
+  EXPECT_FALSE(booking_->DeleteAvailabilityRule(Ctx(), del).ok());
+  EXPECT_THAT(since_mark(), ElementsAre());
+
+  // Sequences are dense and in commit order.
+  EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM changes"),
+            std::to_string(LastChange()));
 }
 
 TEST_F(BookingTest, AGroupSeatLeftByARescheduleGoesToTheWaitlist) {

@@ -609,6 +609,29 @@ TEST_F(ExperienceTest, WritesByOthersGoOnTheRecordInTheirTransaction) {
             "1");
 }
 
+// Creating, changing and voiding are each one change record, in the
+// write's own transaction; a refused write (stale etag) records none.
+TEST_F(ExperienceTest, EachWriteIsOneChangeOfTheFeed) {
+  auto changes = [&] {
+    return test_db_->Query(
+        "SELECT GROUP_CONCAT(CONCAT(kind, ' ', resource, ' [', field_paths, "
+        "']') ORDER BY sequence SEPARATOR '|') FROM changes WHERE "
+        "resource LIKE 'profiles/p1/experiences/%'");
+  };
+  Experience e = MustCreate(Draft("Counted placement", Date(2026, 2, 2)));
+  EXPECT_EQ(changes(), absl::StrCat("CREATED ", e.name(), " []"));
+  v1::VoidExperienceRequest stale;
+  stale.set_name(e.name());
+  stale.set_reason("x");
+  stale.set_etag("stale");
+  EXPECT_FALSE(experiences_->VoidExperience(Person(), stale).ok());
+  EXPECT_EQ(changes(), absl::StrCat("CREATED ", e.name(), " []"));
+  ASSERT_TRUE(Void(e.name()).ok());
+  EXPECT_THAT(changes(), ::testing::StartsWith(absl::StrCat(
+                             "CREATED ", e.name(), " []|VOIDED ", e.name(),
+                             " [state,")));
+}
+
 // ---------------------------------------------------------------- voiding
 
 TEST_F(ExperienceTest, VoidingKeepsHistoryAndLeavesSummariesAndExports) {

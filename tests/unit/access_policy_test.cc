@@ -197,6 +197,7 @@ std::string ResourceFor(Rule rule, absl::string_view method, Relation r) {
     case Access::ATTESTATION_DECIDE:
       return absl::StrCat(profile, "/experiences/e", n, "/attestations/a", n);
     case Access::ADMIN_ONLY:
+    case Access::CHANGES_READ:
       return "";
     case Access::BOOKING_READ:
     case Access::BOOKING_CHANGE:
@@ -287,6 +288,10 @@ std::optional<bool> Expected(Rule rule, Role role, Relation r) {
       break;
     case Access::ADMIN_ONLY:
       others = false;
+      break;
+    case Access::CHANGES_READ:
+      // Anyone signed in; each change is then filtered (domain::MaySee).
+      others = true;
       break;
     default:
       return std::nullopt;
@@ -409,7 +414,8 @@ TEST(AccessPolicy, OnlyReadingMethodsHaveReadRules) {
     const std::string& rpc = method->name();
     const bool reads_only =
         absl::StartsWith(rpc, "Get") || absl::StartsWith(rpc, "List") ||
-        absl::StartsWith(rpc, "Search") || absl::StartsWith(rpc, "Export");
+        absl::StartsWith(rpc, "Search") || absl::StartsWith(rpc, "Export") ||
+        absl::StartsWith(rpc, "Watch");
     reads += reads_only;
     EXPECT_EQ(domain::ReadsOnly(OptionOf(*method)), reads_only)
         << MethodName(*method) << " has rule "

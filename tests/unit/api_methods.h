@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_split.h"
 #include "careers/v1/booking_service.pb.h"
+#include "careers/v1/change_service.pb.h"
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
@@ -24,7 +25,7 @@ inline std::vector<const google::protobuf::MethodDescriptor*> ApiMethods(
   const google::protobuf::Descriptor* linked[] = {
       v1::Appointment::descriptor(), v1::Consent::descriptor(),
       v1::Organisation::descriptor(), v1::Profile::descriptor(),
-      v1::Experience::descriptor()};
+      v1::Experience::descriptor(), v1::Change::descriptor()};
   (void)linked;
   std::vector<const google::protobuf::MethodDescriptor*> methods;
   for (absl::string_view file : absl::StrSplit(files, ',')) {
