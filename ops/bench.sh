@@ -198,6 +198,20 @@ for s in get-profile get-own-profile search-availability; do half "$s" "$LARGE";
 # Writes, on the large data set.
 run update-profile "$LARGE" bench --scenario update-profile "${C[@]}"
 run create-experience "$LARGE" bench --scenario create-experience "${C[@]}"
+# The change feed: how long a committed change takes to reach a
+# WatchChanges reader while profiles are updated at a fixed rate, with one
+# reader and with 2,000 (and what those cost the server). The watcher
+# listens a little longer than the writes run (warm-up included).
+change_latency() {  # change_latency <streams> <rate> <json out>
+  "${PIN_BENCH[@]}" "$BUILD/tests/bench/careers-change-latency" --target "$TARGET" \
+    --jwt-key "$WORK/bench-jwt.key" --streams "$1" --duration 16s --pid "$server_pid" >"$3" &
+  local watcher=$!
+  run "update-profile@$2" "$LARGE" bench --scenario update-profile --rate "$2"
+  wait "$watcher" || log "careers-change-latency: a stream ended early"
+  log "    $(cat "$3")"
+}
+change_latency 1 200 "$WORK/change-latency.json"
+change_latency 2000 20 "$WORK/change-streams.json"
 run create-appointment "$LARGE" bench --scenario create-appointment --slots 20000 "${C[@]}"
 run sql-create-appointment "$LARGE" server --scenario sql-create-appointment \
   --db-url "$CAREERS_DB_URL" --slots 20000 "${C[@]}"
@@ -213,6 +227,7 @@ node "$CAREERS_ROOT/tests/bench/report.js" \
   --runs "$RUNS" --out "$OUT" --small "$SMALL" --large "$LARGE" \
   --server-cpus "$SERVER_CPUS" --bench-cpus "$BENCH_CPUS" \
   --server-concurrency "$SERVER_CONCURRENCY" --watch-streams "$WORK/watch-streams.json" \
+  --change-latency "$WORK/change-latency.json" --change-streams "$WORK/change-streams.json" \
   --load-small "$WORK/load-$SMALL.txt" --load-large "$WORK/load-$LARGE.txt" \
   --commit "$(git -C "$CAREERS_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 log "done: ${OUT#"$CAREERS_ROOT"/}"

@@ -313,10 +313,15 @@ int RunServer(const Config& config) {
   server_options.max_queued = config.max_queued_calls;
   // Change streams read the feed through a connection of their own, so
   // they neither wait behind calls nor hold one of theirs.
-  std::unique_ptr<store::Database> feed_db = (**db).OpenSibling(1);
+  // The sequencer numbers committed changes (at once after a write here,
+  // and every 100 ms for anything left), then wakes the streams.
+  std::unique_ptr<store::Database> feed_db = (**db).OpenSibling(2);
   store::ChangeStore feed_store(*feed_db);
   api::ChangeStreams change_streams(runner, feed_store);
-  (**db).set_change_listener([&change_streams] { change_streams.Notify(); });
+  store::ChangeSequencer sequencer(
+      feed_store, [&change_streams] { change_streams.Notify(); });
+  (**db).set_change_listener([&sequencer] { sequencer.Notify(); });
+  sequencer.Start();
   change_streams.Start();
   api::InlineMethods inline_methods = health.Methods();
   inline_methods.streams.emplace_back("careers.v1.ChangeService/WatchChanges",
@@ -403,7 +408,10 @@ int RunServer(const Config& config) {
   probe.Stop();       // promptly, even on a frozen database
   // Streams end UNAVAILABLE (clients resume elsewhere with their tokens);
   // bounded, as the feed's reader may be blocked on a frozen database.
-  const bool streams_stopped = change_streams.Stop(absl::Milliseconds(500));
+  const bool change_streams_stopped =
+      change_streams.Stop(absl::Milliseconds(500));
+  const bool streams_stopped =
+      sequencer.Stop(absl::Milliseconds(500)) && change_streams_stopped;
   // At the drain deadline the statements still running are interrupted
   // (KILL QUERY, on a database that still answers), so a stuck write never
   // commits. On a thread of its own: a frozen database must not hold the

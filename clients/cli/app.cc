@@ -70,7 +70,8 @@ int RunCli(const std::vector<std::string>& args,
            std::ostream& err, bool err_is_terminal) {
   CLI::App app(
       "Admin and testing client of the careers ProfileService, "
-      "DirectoryService, ConsentService, BookingService and SkillsService.",
+      "DirectoryService, ConsentService, BookingService, SkillsService and "
+      "ChangeService.",
       "careersctl");
   // Global flags may also follow the subcommands.
   app.fallthrough();
@@ -102,6 +103,7 @@ int RunCli(const std::vector<std::string>& args,
   AddAttestationCommands(app, selection);
   AddExportCommand(app, selection);
   AddSkillCommands(app, selection);
+  AddChangeCommands(app, selection);
   AddTokenCommands(app, selection);
   // Last: adds to the `skills` group whichever command made it.
   AddSkillsSummaryCommand(app, selection);

@@ -75,7 +75,8 @@ Stubs MakeStubs(const ChannelOptions& options) {
                v1::DirectoryService::NewStub(channel),
                v1::ConsentService::NewStub(channel),
                v1::BookingService::NewStub(channel),
-               v1::SkillsService::NewStub(channel)};
+               v1::SkillsService::NewStub(channel),
+               v1::ChangeService::NewStub(channel)};
 }
 
 }  // namespace careers::cli

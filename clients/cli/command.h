@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "careers/v1/booking_service.grpc.pb.h"
+#include "careers/v1/change_service.grpc.pb.h"
 #include "careers/v1/consent_service.grpc.pb.h"
 #include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
@@ -60,6 +61,10 @@ template <>
 inline v1::SkillsService::StubInterface& ServiceStub(CommandEnv& env) {
   return *env.stubs.skills;
 }
+template <>
+inline v1::ChangeService::StubInterface& ServiceStub(CommandEnv& env) {
+  return *env.stubs.changes;
+}
 
 // A command's body: makes its calls, prints, returns the exit code.
 using CommandBody = std::function<int(CommandEnv& env)>;
@@ -95,7 +100,8 @@ class CommandSelection {
 // `access-events` (consent_commands.cc), `token` (token_commands.cc),
 // `appointment-types`, `availability`, `slots`, `appointments`, `agenda`,
 // `calendar` and `waitlist` (booking_commands.cc); `experiences`,
-// `attestations`, `skills summary` and `export` (experience_commands.cc).
+// `attestations`, `skills summary` and `export` (experience_commands.cc);
+// `changes` (change_commands.cc).
 void AddProfileCommands(CLI::App& root, CommandSelection& selection);
 void AddGoalCommands(CLI::App& root, CommandSelection& selection);
 void AddActionCommands(CLI::App& root, CommandSelection& selection);
@@ -122,6 +128,8 @@ void AddExportCommand(CLI::App& root, CommandSelection& selection);
 // `skills search|get|create|import-esco` (skills_commands.cc): makes the
 // `skills` group.
 void AddSkillCommands(CLI::App& root, CommandSelection& selection);
+// `changes list|watch` (change_commands.cc): the change feed.
+void AddChangeCommands(CLI::App& root, CommandSelection& selection);
 
 }  // namespace careers::cli
 

@@ -637,6 +637,18 @@ std::vector<std::string> Row(const v1::Attestation& a) {
           FormatTimestamp(a.create_time()), FormatTimestamp(a.decide_time())};
 }
 
+std::vector<std::string> Header(const v1::Change*) {
+  return {"SEQUENCE", "COMMITTED", "KIND", "RESOURCE", "FIELDS", "BY"};
+}
+std::vector<std::string> Row(const v1::Change& c) {
+  return {absl::StrCat(c.sequence()),
+          FormatTimestamp(c.commit_time()),
+          EnumText(v1::Change::Kind_descriptor(), c.kind()),
+          c.resource(),
+          absl::StrJoin(c.field_paths(), ","),
+          FormatActor(c.actor())};
+}
+
 void PrintFields(const google::protobuf::Message& resource, const Rows& rows,
                  OutputFormat format, std::ostream& out) {
   if (format == OutputFormat::kJson) {
@@ -673,6 +685,15 @@ void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
   out << json;
   if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+void PrintJsonLine(const google::protobuf::Message& message,
+                   std::ostream& out) {
+  std::string json;
+  // Without whitespace the mapping has no line breaks: strings escape
+  // theirs. Printing a generated message with no Any fields cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(message, &json);
+  out << json << "\n";
 }
 
 void PrintTable(const std::vector<std::vector<std::string>>& rows,
@@ -883,6 +904,24 @@ void PrintList(const v1::ListAttestationsResponse& response,
                OutputFormat format, std::ostream& out) {
   PrintItems(response, response.attestations(), response.next_page_token(),
              format, out);
+}
+
+void PrintList(const v1::ListChangesResponse& response, OutputFormat format,
+               std::ostream& out) {
+  if (format == OutputFormat::kJson) {
+    PrintJson(response, out);
+    return;
+  }
+  Rows rows = {Header(static_cast<const v1::Change*>(nullptr))};
+  for (const v1::Change& change : response.changes()) {
+    rows.push_back(Row(change));
+  }
+  PrintTable(rows, out);
+  if (response.more()) {
+    out << "more changes are waiting: run again from the token below, or "
+           "use --all\n";
+  }
+  out << "next sync token: --since " << response.next_sync_token() << "\n";
 }
 
 void PrintSkillsSummary(const v1::SkillsSummary& summary, OutputFormat format,

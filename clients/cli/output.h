@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "careers/v1/booking_service.pb.h"
+#include "careers/v1/change_service.pb.h"
 #include "careers/v1/consent_service.pb.h"
 #include "careers/v1/directory_service.pb.h"
 #include "careers/v1/profile_service.pb.h"
@@ -23,6 +24,10 @@ enum class OutputFormat { kTable, kJson };
 
 // Protobuf JSON mapping (camelCase names), pretty-printed, ending in '\n'.
 void PrintJson(const google::protobuf::Message& message, std::ostream& out);
+
+// Protobuf JSON mapping on one line, then '\n': JSON Lines, for streams
+// that a script reads a record at a time.
+void PrintJsonLine(const google::protobuf::Message& message, std::ostream& out);
 
 // Rows of cells with every column but the last padded to its widest cell
 // (counted in code points) plus two spaces; no trailing spaces.
@@ -108,6 +113,13 @@ void PrintList(const v1::ListExperiencesResponse& response, OutputFormat format,
                std::ostream& out);
 void PrintList(const v1::ListAttestationsResponse& response,
                OutputFormat format, std::ostream& out);
+
+// A page (or, after --all, every page) of the change feed: the whole
+// response as JSON, or a table of the changes followed by `next sync token:
+// --since TOKEN` (always: it is where the next sync starts), with a line
+// before it when `more` says changes are already waiting.
+void PrintList(const v1::ListChangesResponse& response, OutputFormat format,
+               std::ostream& out);
 
 // A person's skills summary: JSON, or a row per skill (its label, or its
 // name when it has none) with its experiences, hours, verified count,

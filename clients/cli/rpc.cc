@@ -12,6 +12,11 @@ namespace careers::cli {
 void PrepareContext(const CallOptions& options, grpc::ClientContext& context) {
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(options.timeout));
+  PrepareStreamContext(options, context);
+}
+
+void PrepareStreamContext(const CallOptions& options,
+                          grpc::ClientContext& context) {
   if (!options.token.empty()) {
     context.AddMetadata("authorization", "Bearer " + options.token);
   }

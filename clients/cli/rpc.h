@@ -37,6 +37,12 @@ inline constexpr int kMaxAttempts = 3;
 // attempt.
 void PrepareContext(const CallOptions& options, grpc::ClientContext& context);
 
+// The metadata of PrepareContext without the deadline: for a stream that
+// runs until it is interrupted (`changes watch`), which a per-attempt
+// deadline would cut off.
+void PrepareStreamContext(const CallOptions& options,
+                          grpc::ClientContext& context);
+
 // Calls `attempt` with a fresh prepared context. With Retry::kOnUnavailable
 // an UNAVAILABLE result is retried, up to kMaxAttempts in all, after a short
 // backoff (100 ms, then 200 ms). Returns the last status.

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "careers/v1/booking_service.grpc.pb.h"
+#include "careers/v1/change_service.grpc.pb.h"
 #include "careers/v1/consent_service.grpc.pb.h"
 #include "careers/v1/directory_service.grpc.pb.h"
 #include "careers/v1/profile_service.grpc.pb.h"
@@ -21,6 +22,7 @@ struct Stubs {
   // Defaulted, so a test that lists only the stubs before it still builds
   // (-Wmissing-field-initializers).
   std::unique_ptr<v1::SkillsService::StubInterface> skills = nullptr;
+  std::unique_ptr<v1::ChangeService::StubInterface> changes = nullptr;
 };
 
 }  // namespace careers::cli

@@ -1,9 +1,10 @@
--- The change feed (docs/architecture.md "The write path"): every write's
--- transaction appends one row per resource it changed. Sequences come from
--- the one row of change_sequence, which each writing transaction locks as
--- its last statement before COMMIT; so sequences are handed out in commit
--- order, and a reader that has seen sequence n has seen every change
--- before it.
+-- The change feed (docs/architecture.md "The change feed"): every write's
+-- transaction appends one row per resource it changed, without a sequence
+-- (so writers never wait for each other). The sequencer then numbers the
+-- committed rows in batches, one transaction at a time, holding the one
+-- row of change_sequence: sequences are dense and in the order the
+-- sequencer saw the changes committed, so a reader that has seen sequence n
+-- has seen every change numbered before it.
 
 CREATE TABLE change_sequence (
   id             TINYINT UNSIGNED NOT NULL,
@@ -19,7 +20,9 @@ INSERT INTO change_sequence (id, last_sequence, pruned_through) VALUES (1, 0, 0)
 -- Append-only, pruned by age. No foreign keys: the feed outlives what it
 -- names (a deleted rule, an erased person).
 CREATE TABLE changes (
-  sequence              BIGINT UNSIGNED NOT NULL,
+  id                    BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  -- NULL until the sequencer numbers the row.
+  sequence              BIGINT UNSIGNED NULL,
   commit_time           DATETIME(6) NOT NULL,
   resource              VARCHAR(300) CHARACTER SET ascii NOT NULL,
   resource_type         VARCHAR(60) CHARACTER SET ascii NOT NULL,
@@ -38,6 +41,8 @@ CREATE TABLE changes (
   actor_role            VARCHAR(16) CHARACTER SET ascii NOT NULL,
   actor_organisation_id VARCHAR(63) CHARACTER SET ascii COLLATE ascii_bin NULL,
   method                VARCHAR(120) CHARACTER SET ascii NOT NULL,
-  PRIMARY KEY (sequence),
-  KEY changes_by_commit_time (commit_time)
+  PRIMARY KEY (id),
+  -- The feed's order. Pruning takes the oldest by sequence too, so the
+  -- time needs no index of its own.
+  UNIQUE KEY changes_by_sequence (sequence)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;

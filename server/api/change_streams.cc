@@ -61,15 +61,19 @@ InlineMethods::Stream ChangeStreams::Method() {
                         const google::protobuf::Message& request,
                         const StreamHandle& stream) -> grpc::Status {
     absl::MutexLock lock(&mu_);
+    const bool full = open_ >= static_cast<size_t>(options_.max_streams);
+    // Counted even when refused: on_done follows every start, refused or
+    // not, and takes one off; counting only the admitted ones let each
+    // refusal free a place, so retrying clients went past max_streams.
+    ++open_;
     if (stopping_) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                           "the server is shutting down; try again");
     }
-    if (open_ >= static_cast<size_t>(options_.max_streams)) {
+    if (full) {
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           "too many change streams are open on this server");
     }
-    ++open_;
     Opening opening{inputs,
                     std::unique_ptr<google::protobuf::Message>(request.New()),
                     stream};
@@ -149,8 +153,7 @@ bool ChangeStreams::ReadNew(absl::Time now) {
     return false;
   }
   bounds_ = batch->bounds;
-  const size_t ready =
-      domain::DeliverablePrefix(batch->changes, head_, absl::Now());
+  const size_t ready = batch->changes.size();
   for (size_t i = 0; i < ready; ++i) {
     head_ = batch->changes[i].change.sequence();
     window_.push_back(std::move(batch->changes[i]));
@@ -159,8 +162,7 @@ bool ChangeStreams::ReadNew(absl::Time now) {
     window_base_ = window_.front().change.sequence();
     window_.pop_front();
   }
-  return ready == static_cast<size_t>(options_.page) ||
-         (ready < batch->changes.size());
+  return ready == static_cast<size_t>(options_.page);
 }
 
 void ChangeStreams::Admit(Opening& opening, absl::Time now) {
@@ -176,6 +178,14 @@ void ChangeStreams::Admit(Opening& opening, absl::Time now) {
     opening.stream.End(ToGrpcStatus(types.status()));
     return;
   }
+  if (window_base_ < 0) {
+    // The feed could not be read yet (the database did not answer): where
+    // "now" is, and whether a token is current, are unknown.
+    opening.stream.End(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                    "the change feed cannot be read just now; "
+                                    "try again"));
+    return;
+  }
   Watcher w;
   w.stream = opening.stream;
   w.caller = ctx->principal;
@@ -184,6 +194,13 @@ void ChangeStreams::Admit(Opening& opening, absl::Time now) {
   if (!request.change_token().empty()) {
     absl::StatusOr<int64_t> after =
         domain::DecodeChangeToken("change_token", request.change_token());
+    if (after.ok() && *after > bounds_.last_sequence) {
+      // From another replica that has seen newer changes than this one
+      // has read yet: ask the database, not the window.
+      absl::StatusOr<domain::FeedBounds> fresh =
+          changes_.Bounds(now + kReadDeadline);
+      if (fresh.ok()) bounds_ = *fresh;
+    }
     absl::Status resumable =
         after.ok() ? domain::CheckResumable("change_token", *after, bounds_)
                    : after.status();

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/time/clock.h"
 #include "server/domain/paging.h"
 
 namespace careers::domain {
@@ -50,9 +49,6 @@ absl::StatusOr<v1::ListChangesResponse> ChangeFeed::ListChanges(
         !s.ok()) {
       return s;
     }
-    const size_t ready = DeliverablePrefix(batch->changes, cursor, absl::Now());
-    bool held_back = ready < batch->changes.size();
-    batch->changes.resize(ready);
     for (const RecordedChange& change : batch->changes) {
       cursor = change.change.sequence();
       ++examined;
@@ -62,8 +58,7 @@ absl::StatusOr<v1::ListChangesResponse> ChangeFeed::ListChanges(
         if (response.changes_size() >= *page_size) break;
       }
     }
-    const bool at_end = held_back ||
-                        static_cast<int>(batch->changes.size()) < batch_size ||
+    const bool at_end = static_cast<int>(batch->changes.size()) < batch_size ||
                         cursor >= batch->bounds.last_sequence;
     if (response.changes_size() >= *page_size ||
         examined >= kMaxChangesExamined) {

@@ -278,18 +278,5 @@ absl::Status CheckResumable(absl::string_view field, int64_t after,
   return absl::OkStatus();
 }
 
-size_t DeliverablePrefix(const std::vector<RecordedChange>& changes,
-                         int64_t after, absl::Time now, absl::Duration settle) {
-  int64_t expected = after + 1;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const v1::Change& c = changes[i].change;
-    if (c.sequence() != expected &&
-        now - FromProtoTimestamp(c.commit_time()) < settle) {
-      return i;
-    }
-    expected = c.sequence() + 1;
-  }
-  return changes.size();
-}
 
 }  // namespace careers::domain

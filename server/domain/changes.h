@@ -109,15 +109,6 @@ struct FeedBounds {
 absl::Status CheckResumable(absl::string_view field, int64_t after,
                             const FeedBounds& bounds);
 
-// How many of `changes` (read in order after sequence `after`) may be
-// handed out now. Sequences are given in commit order, but a gap can be a
-// change whose commit is not yet visible to this read (for a moment
-// around COMMIT) as well as one rolled back: so the changes after a gap
-// are held back until the change after it is `settle` old, by which time a
-// missing one is certainly rolled back. Without a gap, all.
-size_t DeliverablePrefix(const std::vector<RecordedChange>& changes,
-                         int64_t after, absl::Time now,
-                         absl::Duration settle = absl::Seconds(1));
 
 }  // namespace careers::domain
 

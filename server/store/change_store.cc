@@ -28,14 +28,21 @@ std::optional<absl::Time> ParseDbTime(const std::string& text) {
   return t;
 }
 
-// The guardian facts of a row (JSON written by AppendChanges); none if
-// unreadable, which hides the change from guardians rather than showing it.
+// The guardian facts of a row (JSON written by AppendChanges: the person's
+// birth date and their active links); none if unreadable, which hides the
+// change from guardians rather than showing it.
 std::vector<domain::GuardianFact> GuardiansOf(const std::string& text) {
   std::vector<domain::GuardianFact> out;
   if (text.empty()) return out;
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& g : j) {
+  absl::CivilDay birth;
+  if (!j.is_object() || !j.contains("birth_date") ||
+      !j["birth_date"].is_string() ||
+      !absl::ParseCivilTime(j["birth_date"].get<std::string>(), &birth) ||
+      !j.contains("links") || !j["links"].is_array()) {
+    return out;
+  }
+  for (const auto& g : j["links"]) {
     if (!g.is_object() || !g.contains("subject") || !g["subject"].is_string())
       continue;
     domain::GuardianFact fact;
@@ -43,12 +50,7 @@ std::vector<domain::GuardianFact> GuardiansOf(const std::string& text) {
     if (g.contains("confirm_time") && g["confirm_time"].is_string()) {
       fact.confirm_time = ParseDbTime(g["confirm_time"].get<std::string>());
     }
-    absl::CivilDay day;
-    if (!g.contains("birth_date") || !g["birth_date"].is_string() ||
-        !absl::ParseCivilTime(g["birth_date"].get<std::string>(), &day)) {
-      continue;
-    }
-    fact.birth_date = day;
+    fact.birth_date = birth;
     out.push_back(std::move(fact));
   }
   return out;
@@ -141,10 +143,11 @@ absl::StatusOr<int> ChangeStore::Prune(absl::Time cutoff, int limit,
   absl::Status status = db_.Read("PruneChanges", deadline, [&](Connection& c) {
     auto rs = c.Prepare(
                    "SELECT CAST(COALESCE(MAX(sequence), 0) AS SIGNED) FROM "
-                   "(SELECT sequence FROM changes WHERE commit_time < ? "
-                   "ORDER BY sequence LIMIT ?) oldest")
-                  .Bind(cutoff)
+                   "(SELECT sequence, commit_time FROM changes WHERE "
+                   "sequence IS NOT NULL ORDER BY sequence LIMIT ?) oldest "
+                   "WHERE commit_time < ?")
                   .Bind(int64_t{limit})
+                  .Bind(cutoff)
                   .Query();
     if (rs->next()) through = rs->getInt64(1);
     return absl::OkStatus();
@@ -172,6 +175,114 @@ absl::StatusOr<int> ChangeStore::Prune(absl::Time cutoff, int limit,
   });
   if (!status.ok()) return status;
   return deleted;
+}
+
+absl::StatusOr<int> ChangeStore::Sequence(int limit, absl::Time deadline) {
+  int numbered = 0;
+  absl::Status status =
+      db_.Transact("SequenceChanges", deadline, [&](Connection& c) {
+        numbered = 0;
+        int64_t last = 0;
+        {
+          auto rs =
+              c.Prepare(
+                   "SELECT last_sequence FROM change_sequence WHERE id = 1 "
+                   "FOR UPDATE")
+                  .Query();
+          if (rs->next()) last = static_cast<int64_t>(GetUint64(*rs, 1));
+        }
+        // The rows committed so far (the derived table is a plain read, so a
+        // write still in flight is left for the next batch), in id order.
+        numbered = static_cast<int>(
+            c.Prepare("UPDATE changes c JOIN (SELECT id, ROW_NUMBER() OVER "
+                      "(ORDER BY "
+                      "id) AS n FROM changes WHERE sequence IS NULL ORDER BY "
+                      "id LIMIT "
+                      "?) todo ON todo.id = c.id SET c.sequence = ? + todo.n")
+                .Bind(int64_t{limit})
+                .Bind(last)
+                .Execute());
+        if (numbered > 0) {
+          c.Prepare("UPDATE change_sequence SET last_sequence = ? WHERE id = 1")
+              .Bind(last + numbered)
+              .Execute();
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return numbered;
+}
+
+ChangeSequencer::ChangeSequencer(ChangeStore& store,
+                                 std::function<void()> sequenced,
+                                 absl::Duration interval, absl::Duration gather,
+                                 int batch)
+    : store_(store),
+      sequenced_(std::move(sequenced)),
+      interval_(interval),
+      gather_(gather),
+      batch_(batch) {}
+
+ChangeSequencer::~ChangeSequencer() { Stop(); }
+
+void ChangeSequencer::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ChangeSequencer::Notify() {
+  absl::MutexLock lock(&mu_);
+  if (wake_) return;  // already woken: the batch being gathered takes it
+  wake_ = true;
+  cv_.SignalAll();
+}
+
+bool ChangeSequencer::Stop(absl::Duration bound) {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    cv_.SignalAll();
+    if (!thread_.joinable()) return true;
+    const absl::Time until = absl::Now() + bound;
+    while (!finished_ && absl::Now() < until) {
+      cv_.WaitWithDeadline(&mu_, until);
+    }
+    if (!finished_) return false;
+  }
+  thread_.join();
+  return true;
+}
+
+void ChangeSequencer::Loop() {
+  bool more = false;
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!more && !wake_ && !stopping_) cv_.WaitWithTimeout(&mu_, interval_);
+      if (wake_ && !more) {
+        // Woken by a write: let the writes of the next few milliseconds
+        // join the batch, so numbering costs one transaction for many
+        // writes rather than one each.
+        const absl::Time until = absl::Now() + gather_;
+        while (!stopping_ && absl::Now() < until) {
+          cv_.WaitWithDeadline(&mu_, until);
+        }
+      }
+      if (stopping_) break;
+      wake_ = false;
+    }
+    absl::StatusOr<int> n =
+        store_.Sequence(batch_, absl::Now() + absl::Seconds(5));
+    if (!n.ok()) {
+      spdlog::warn("numbering changes: {}", n.status().ToString());
+      more = false;
+      continue;
+    }
+    more = *n == batch_;
+    if (*n > 0 && sequenced_) sequenced_();
+  }
+  absl::MutexLock lock(&mu_);
+  finished_ = true;
+  cv_.SignalAll();
 }
 
 }  // namespace careers::store

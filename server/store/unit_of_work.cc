@@ -1,5 +1,9 @@
 #include "server/store/unit_of_work.h"
 
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,22 +16,25 @@ namespace {
 
 constexpr int kChunk = 50;  // rows per multi-row INSERT
 
-// One row of `changes`. Who may see it is read in the statement itself,
-// as the facts stand in this transaction: the organisations with an
-// active sharing consent for the profile, the organisation of the
-// appointment's adviser, and the active guardian links (the domain decides
-// which were in force, for the commit time).
+// One row of `changes`. Who may see it is read by the statement itself,
+// as the facts stand in this transaction: the organisations with an active
+// sharing consent for the profile and the organisation of the
+// appointment's adviser; and, if the person has active guardian links,
+// their birth date and the links (the domain decides which are in force,
+// for the commit time). No temporary table on disk: the guardians' part is
+// only evaluated when there are some.
 constexpr char kRow[] =
-    "(LAST_INSERT_ID() - ?, NOW(6), ?, ?, ?, ?, ?, "
-    "CONCAT_WS(' ', (SELECT GROUP_CONCAT(organisation_id ORDER BY "
-    "organisation_id SEPARATOR ' ') FROM consents WHERE profile_id = ? AND "
-    "active_key LIKE 'SHARE\\_WITH\\_ORGANISATION:%'), (SELECT "
-    "organisation_id FROM advisers WHERE id = ?)), "
-    "(SELECT JSON_ARRAYAGG(JSON_OBJECT('subject', l.guardian_subject, "
-    "'confirm_time', DATE_FORMAT(l.confirm_time, '%Y-%m-%d %H:%i:%s.%f'), "
-    "'birth_date', DATE_FORMAT(p.birth_date, '%Y-%m-%d'))) FROM "
-    "guardian_links l JOIN profiles p ON p.id = l.profile_id WHERE "
-    "l.profile_id = ? AND l.active_subject IS NOT NULL), ?, ?, ?, ?)";
+    "(NOW(6), ?, ?, ?, ?, ?, "
+    "CONCAT_WS(' ', (SELECT GROUP_CONCAT(organisation_id SEPARATOR ' ') FROM "
+    "consents WHERE profile_id = ? AND active_key LIKE "
+    "'SHARE\\_WITH\\_ORGANISATION:%'), (SELECT organisation_id FROM "
+    "advisers WHERE id = ?)), "
+    "IF(EXISTS(SELECT 1 FROM guardian_links WHERE profile_id = ? AND "
+    "active_subject IS NOT NULL), JSON_OBJECT('birth_date', (SELECT "
+    "birth_date FROM profiles WHERE id = ?), 'links', (SELECT "
+    "JSON_ARRAYAGG(JSON_OBJECT('subject', guardian_subject, 'confirm_time', "
+    "confirm_time)) FROM guardian_links WHERE profile_id = ? AND "
+    "active_subject IS NOT NULL)), NULL), ?, ?, ?, ?)";
 
 std::string OrganisationIdOf(const auth::Principal& p) {
   if (!p.IsStaff()) return "";
@@ -63,15 +70,7 @@ size_t UnitOfWork::Finish() {
 
 void AppendChanges(Connection& c, const RequestContext& ctx,
                    const std::vector<domain::ChangeNote>& notes) {
-  if (notes.empty()) return;
   const int64_t n = static_cast<int64_t>(notes.size());
-  // The transaction's last lock: held until COMMIT, so sequences are
-  // handed out in commit order.
-  c.Prepare(
-       "UPDATE change_sequence SET last_sequence = "
-       "LAST_INSERT_ID(last_sequence + ?) WHERE id = 1")
-      .Bind(n)
-      .Execute();
   const std::string subject = ctx.principal.subject;
   const std::string role(auth::RoleName(ctx.principal.role));
   const std::string organisation = OrganisationIdOf(ctx.principal);
@@ -79,21 +78,21 @@ void AppendChanges(Connection& c, const RequestContext& ctx,
     const int64_t rows = std::min<int64_t>(kChunk, n - start);
     std::vector<std::string> values(rows, kRow);
     Statement s = c.Prepare(absl::StrCat(
-        "INSERT INTO changes (sequence, commit_time, resource, "
-        "resource_type, kind, field_paths, profile_id, organisations, "
-        "guardians, actor_subject, actor_role, actor_organisation_id, method) "
-        "VALUES ",
+        "INSERT INTO changes (commit_time, resource, resource_type, kind, "
+        "field_paths, profile_id, organisations, guardians, actor_subject, "
+        "actor_role, actor_organisation_id, method) VALUES ",
         absl::StrJoin(values, ", ")));
     for (int64_t i = start; i < start + rows; ++i) {
       const domain::ChangeNote& note = notes[i];
-      s.Bind(n - 1 - i)
-          .Bind(note.resource)
+      s.Bind(note.resource)
           .Bind(note.resource_type)
           .Bind(v1::Change::Kind_Name(note.kind))
           .Bind(absl::StrJoin(note.field_paths, ","))
           .BindOrNull(note.profile_id)
           .Bind(note.profile_id)
           .Bind(note.adviser_id)
+          .Bind(note.profile_id)
+          .Bind(note.profile_id)
           .Bind(note.profile_id)
           .Bind(subject)
           .Bind(role)

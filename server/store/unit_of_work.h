@@ -60,8 +60,8 @@ class UnitOfWork {
   // Any change: its access event now, its change record at Finish.
   void Record(domain::ChangeNote note);
 
-  // For Write: appends the change records noted (the sequence row is
-  // locked here, as the transaction's last lock). Returns how many.
+  // For Write: appends the change records noted (numbered later by the
+  // ChangeSequencer). Returns how many.
   size_t Finish();
 
  private:
@@ -73,15 +73,16 @@ class UnitOfWork {
 // Runs `fn` as one unit of work in one transaction (Database::Transact:
 // deadline, deadlock retries, no commit past the deadline) and commits if
 // it returns OK. After a commit that appended changes, the database's
-// change listener is told (Database::NotifyChanges), so in-process
-// watchers look at once.
+// change listener is told (Database::NotifyChanges), so the sequencer
+// numbers them at once.
 absl::Status Write(Database& db, const RequestContext& ctx,
                    absl::string_view what,
                    absl::FunctionRef<absl::Status(UnitOfWork&)> fn);
 
-// Appends change records for `notes` on `c`, inside its transaction:
-// locks and advances the sequence row, then inserts one row per note with
-// who may see it read in the same statement. For UnitOfWork::Finish.
+// Appends change records for `notes` on `c`, inside its transaction: one
+// multi-row INSERT, with who may see each change read by the statement
+// itself. The rows have no sequence yet (store/change_store.h
+// ChangeSequencer). For UnitOfWork::Finish.
 void AppendChanges(Connection& c, const RequestContext& ctx,
                    const std::vector<domain::ChangeNote>& notes);
 

@@ -131,6 +131,16 @@ if (a['watch-streams'] && fs.existsSync(a['watch-streams'])) {
     `(${(w.rss_kb_before / 1024).toFixed(0)} before); all SERVING in ${w.seconds.toFixed(2)} s | ` +
     `${verdict(w.threads < 64 && w.serving === w.streams)} |`);
 }
+for (const [flag, what] of [['change-latency', 'at 200 writes/s, one reader'],
+                            ['change-streams', 'with 2,000 readers, at 20 writes/s']]) {
+  if (!a[flag] || !fs.existsSync(a[flag])) continue;
+  const c = JSON.parse(fs.readFileSync(a[flag], 'utf8'));
+  p(`| WatchChanges, commit to reader ${what} (no target; threads < 64) | ` +
+    `${fmt(c.changes)} changes received; p50 ${ms(c.latency_us.p50)} ms, p99 ` +
+    `${ms(c.latency_us.p99)} ms; ${c.threads} threads (${c.threads_before} before), RSS ` +
+    `${(c.rss_kb / 1024).toFixed(0)} MiB (${(c.rss_kb_before / 1024).toFixed(0)} before) | ` +
+    `${verdict(c.threads < 64 && c.ended_early === 0 && c.opened === c.streams)} |`);
+}
 for (const s of ['get-profile', 'get-own-profile', 'search-availability']) {
   for (const label of [s, `${s}@half`]) {
     const lo = find(label, small);

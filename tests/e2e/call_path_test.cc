@@ -5,7 +5,6 @@
 #include <signal.h>
 
 #include <atomic>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,16 +26,6 @@ namespace {
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
-
-// Threads of a process, from /proc.
-int ThreadsOf(pid_t pid) {
-  int n = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(
-           absl::StrCat("/proc/", pid, "/task"))) {
-    ++n;
-  }
-  return n;
-}
 
 // Many unary GetProfile calls in flight at once on one completion queue,
 // each on the channel given; Wait() collects every status.

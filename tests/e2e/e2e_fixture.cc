@@ -1,14 +1,20 @@
 #include "tests/e2e/e2e_fixture.h"
 
 #include <grpcpp/support/client_interceptor.h>
+#include <signal.h>
 #include <stdlib.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/auth/jwt_keys.h"
@@ -122,6 +128,31 @@ bool PollUntil(absl::FunctionRef<bool()> condition, absl::Duration timeout) {
   }
 }
 
+int ThreadsOf(pid_t pid) {
+  int n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(
+           absl::StrCat("/proc/", pid, "/task"))) {
+    ++n;
+  }
+  return n;
+}
+
+double ResidentMib(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    absl::string_view rest = line;
+    if (!absl::ConsumePrefix(&rest, "VmRSS:")) continue;
+    rest = absl::StripAsciiWhitespace(rest);
+    absl::ConsumeSuffix(&rest, "kB");
+    int64_t kib = 0;
+    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(rest), &kib)) {
+      return static_cast<double>(kib) / 1024.0;
+    }
+  }
+  return -1;
+}
+
 void ParseJson(const std::string& json, google::protobuf::Message* message) {
   const auto status =
       google::protobuf::util::JsonStringToMessage(json, message);
@@ -161,20 +192,43 @@ bool E2eTest::StartServerOn(const std::string& db_url,
   return server_ != nullptr;
 }
 
+std::optional<int> E2eTest::KillServer() {
+  if (server_ == nullptr) return std::nullopt;
+  server_->process().Signal(SIGKILL);
+  const std::optional<int> code = server_->process().Wait(absl::Seconds(10));
+  server_.reset();
+  return code;
+}
+
 testing::RunResult E2eTest::Ctl(const std::vector<std::string>& args) {
   return CtlAs(HasArg(args, "--token") ? "" : admin_token_, args);
 }
 
-testing::RunResult E2eTest::CtlAs(const std::string& token,
-                                  const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {CAREERS_CTL_BIN, "--server",
-                                   server_->address()};
+namespace {
+
+std::vector<std::string> CtlArgv(const std::string& address,
+                                 const std::string& token,
+                                 const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {CAREERS_CTL_BIN, "--server", address};
   if (!token.empty()) {
     argv.push_back("--token");
     argv.push_back(token);
   }
   argv.insert(argv.end(), args.begin(), args.end());
-  return testing::RunProcess(argv);
+  return argv;
+}
+
+}  // namespace
+
+testing::RunResult E2eTest::CtlAs(const std::string& token,
+                                  const std::vector<std::string>& args) {
+  return testing::RunProcess(CtlArgv(server_->address(), token, args));
+}
+
+std::unique_ptr<testing::ChildProcess> E2eTest::StartCtlAs(
+    const std::string& token, const std::vector<std::string>& args) {
+  return testing::ChildProcess::Start(
+      CtlArgv(server_->address(), token, args));
 }
 
 testing::RunResult E2eTest::BufCurl(const std::string& method_path,
@@ -198,9 +252,13 @@ testing::RunResult E2eTest::RunServerCommand(
 }
 
 std::shared_ptr<grpc::Channel> E2eTest::NewChannel(const std::string& token) {
+  return NewChannel(token, grpc::ChannelArguments());
+}
+
+std::shared_ptr<grpc::Channel> E2eTest::NewChannel(
+    const std::string& token, grpc::ChannelArguments args) {
   // A channel argument no other channel has, so gRPC does not share the
   // connection of an earlier channel to the same address.
-  grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   std::vector<
       std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>

@@ -3,7 +3,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <sys/types.h>
+
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +53,11 @@ class TestIssuer {
 // information_schema, a closed listening socket).
 bool PollUntil(absl::FunctionRef<bool()> condition, absl::Duration timeout);
 
+// Threads of a running process, from /proc/PID/task.
+int ThreadsOf(pid_t pid);
+// Its resident memory (VmRSS of /proc/PID/status), in MiB; -1 if unknown.
+double ResidentMib(pid_t pid);
+
 // Parses protobuf JSON (as careersctl -o json and buf curl print it).
 // Fails the current test if it does not parse.
 void ParseJson(const std::string& json, google::protobuf::Message* message);
@@ -74,6 +82,11 @@ class E2eTest : public ::testing::Test {
   // The same with another --db-url (e.g. another account on db()).
   bool StartServerOn(const std::string& db_url,
                      const std::vector<std::string>& extra_args = {});
+  // Kills the server with SIGKILL (no shutdown of any kind, as if its
+  // machine lost power) and waits for it; returns how it ended (128 + 9).
+  // StartServer then starts a new one on the same database (on another
+  // port); until then there is no server().
+  std::optional<int> KillServer();
 
   // Runs careersctl --server ADDRESS ARGS... as an administrator (unless
   // ARGS has its own --token).
@@ -81,6 +94,11 @@ class E2eTest : public ::testing::Test {
   // The same with `token` ("" for none).
   testing::RunResult CtlAs(const std::string& token,
                            const std::vector<std::string>& args);
+  // Starts careersctl --server ADDRESS [--token TOKEN] ARGS... and leaves it
+  // running (`changes watch`): the test reads its output as it comes and
+  // ends it.
+  std::unique_ptr<testing::ChildProcess> StartCtlAs(
+      const std::string& token, const std::vector<std::string>& args);
   // Runs buf curl over plaintext HTTP/2 at /SERVICE/METHOD with `args`
   // (e.g. -d JSON, --schema FILE) before the URL, as an administrator
   // unless `args` sets its own authorization header.
@@ -92,6 +110,9 @@ class E2eTest : public ::testing::Test {
   // A new channel whose calls carry `token` (an administrator's by default;
   // "" for none).
   std::shared_ptr<grpc::Channel> NewChannel(const std::string& token);
+  // The same with channel arguments of the test's (flow control...).
+  std::shared_ptr<grpc::Channel> NewChannel(const std::string& token,
+                                            grpc::ChannelArguments args);
   std::shared_ptr<grpc::Channel> NewChannel() {
     return NewChannel(admin_token_);
   }

@@ -85,6 +85,19 @@ class ChangeFeedTest : public ::testing::Test {
     return profiles_->UpdateProfile(admin_, req);
   }
 
+  // Change records written so far (numbered or not).
+  int64_t Written() {
+    int64_t n = -1;
+    EXPECT_TRUE(
+        absl::SimpleAtoi(test_db_->Query("SELECT COUNT(*) FROM changes"), &n));
+    return n;
+  }
+  // What the server's sequencer does after each write: number them.
+  void Number() {
+    absl::StatusOr<int> n =
+        change_store_->Sequence(1000, absl::Now() + absl::Seconds(10));
+    ASSERT_TRUE(n.ok()) << n.status();
+  }
   int64_t Last() {
     int64_t n = -1;
     EXPECT_TRUE(absl::SimpleAtoi(
@@ -97,6 +110,7 @@ class ChangeFeedTest : public ::testing::Test {
   std::vector<std::string> Seen(const RequestContext& ctx,
                                 const std::string& token, int page_size = 3,
                                 std::string* next = nullptr) {
+    Number();
     std::vector<std::string> seen;
     v1::ListChangesRequest req;
     req.set_sync_token(token);
@@ -119,6 +133,7 @@ class ChangeFeedTest : public ::testing::Test {
   }
 
   std::string Head() {
+    Number();
     v1::ListChangesRequest req;
     absl::StatusOr<v1::ListChangesResponse> resp =
         feed_->ListChanges(admin_, req);
@@ -142,7 +157,7 @@ class ChangeFeedTest : public ::testing::Test {
 };
 
 TEST_F(ChangeFeedTest, AChangeIsInTheWritesTransactionOrNowhere) {
-  const int64_t before = Last();
+  const int64_t before = Written();
   // Recorded, then refused: the change goes with the rollback.
   absl::Status refused =
       Write(test_db_->db(), admin_, "test", [](UnitOfWork& unit) {
@@ -152,24 +167,21 @@ TEST_F(ChangeFeedTest, AChangeIsInTheWritesTransactionOrNowhere) {
         return absl::FailedPreconditionError("changed my mind");
       });
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Last(), before);
-  EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM changes WHERE sequence > " +
-                            std::to_string(before)),
-            "0");
+  EXPECT_EQ(Written(), before);
 
   // An update names its fields; a stale etag changes and records nothing.
   absl::StatusOr<v1::Profile> renamed = Rename("pupil", "Pip");
   ASSERT_TRUE(renamed.ok()) << renamed.status();
-  EXPECT_EQ(Last(), before + 1);
+  EXPECT_EQ(Written(), before + 1);
   EXPECT_EQ(test_db_->Query("SELECT CONCAT(kind, ' ', resource, ' ', "
                             "field_paths, ' ', profile_id) FROM changes "
-                            "ORDER BY sequence DESC LIMIT 1"),
+                            "ORDER BY id DESC LIMIT 1"),
             "UPDATED profiles/pupil preferred_name pupil");
   const std::string etag = renamed->etag();
   ASSERT_TRUE(Rename("pupil", "Pippa").ok());
   EXPECT_EQ(Rename("pupil", "Pipkin", etag).status().code(),
             absl::StatusCode::kAborted);
-  EXPECT_EQ(Last(), before + 2);
+  EXPECT_EQ(Written(), before + 2);
 
   // A retried create replays its response and records nothing more.
   v1::CreateGoalRequest goal;
@@ -179,11 +191,20 @@ TEST_F(ChangeFeedTest, AChangeIsInTheWritesTransactionOrNowhere) {
   goal.set_request_id("goal-1");
   ASSERT_TRUE(profiles_->CreateGoal(admin_, goal).ok());
   ASSERT_TRUE(profiles_->CreateGoal(admin_, goal).ok());
-  EXPECT_EQ(Last(), before + 3);
-  // Dense: every sequence is there once.
-  EXPECT_EQ(test_db_->Query("SELECT COUNT(DISTINCT sequence) = MAX(sequence) "
-                            "AND MIN(sequence) = 1 FROM changes"),
+  EXPECT_EQ(Written(), before + 3);
+  // Numbered: dense, each once, in the order written.
+  EXPECT_EQ(Last(), 0);
+  Number();
+  EXPECT_EQ(Last(), Written());
+  EXPECT_EQ(test_db_->Query("SELECT COUNT(DISTINCT sequence) = COUNT(*) AND "
+                            "MIN(sequence) = 1 AND MAX(sequence) = COUNT(*) "
+                            "FROM changes"),
             "1");
+  EXPECT_EQ(test_db_->Query("SELECT COUNT(*) FROM changes a JOIN changes b "
+                            "ON a.id < b.id AND a.sequence > b.sequence"),
+            "0");
+  Number();  // nothing left: nothing renumbered
+  EXPECT_EQ(Last(), Written());
 }
 
 TEST_F(ChangeFeedTest, WhoSeesAChangeIsDecidedAsItCommitted) {
@@ -298,6 +319,7 @@ TEST_F(ChangeFeedTest, PruningInBatchesMakesOlderTokensResync) {
   std::string middle;
   Seen(admin_, start, 100, &middle);
   ASSERT_TRUE(Rename("pupil", "Recent").ok());
+  Number();
   // All but the newest (two creates, five renames) are 40 days old.
   test_db_->Exec(
       "UPDATE changes SET commit_time = commit_time - INTERVAL 40 DAY WHERE "

@@ -615,7 +615,7 @@ TEST_F(ExperienceTest, EachWriteIsOneChangeOfTheFeed) {
   auto changes = [&] {
     return test_db_->Query(
         "SELECT GROUP_CONCAT(CONCAT(kind, ' ', resource, ' [', field_paths, "
-        "']') ORDER BY sequence SEPARATOR '|') FROM changes WHERE "
+        "']') ORDER BY id SEPARATOR '|') FROM changes WHERE "
         "resource LIKE 'profiles/p1/experiences/%'");
   };
   Experience e = MustCreate(Draft("Counted placement", Date(2026, 2, 2)));

@@ -159,21 +159,5 @@ TEST(Changes, ResourceTypesAreCheckedAndNormalized) {
               ::testing::HasSubstr("resource_types[2]"));
 }
 
-TEST(Changes, ChangesAfterAFreshGapWaitUntilItSettles) {
-  const absl::Time now = Utc(2027, 1, 1);
-  auto at = [](int64_t seq, absl::Time t) {
-    RecordedChange c;
-    c.change.set_sequence(seq);
-    *c.change.mutable_commit_time() = ToProtoTimestamp(t);
-    return c;
-  };
-  std::vector<RecordedChange> dense = {at(11, now), at(12, now)};
-  EXPECT_EQ(DeliverablePrefix(dense, 10, now), 2u);
-  std::vector<RecordedChange> gap = {at(11, now), at(13, now), at(14, now)};
-  EXPECT_EQ(DeliverablePrefix(gap, 10, now), 1u);  // 12 may still appear
-  EXPECT_EQ(DeliverablePrefix(gap, 10, now + absl::Seconds(2)), 3u);
-  EXPECT_EQ(DeliverablePrefix({}, 10, now), 0u);
-}
-
 }  // namespace
 }  // namespace careers::domain
